@@ -33,7 +33,8 @@ class Example:
 
     def with_weights(self, **named):
         """The same example with some weights changed, e.g. ``with_weights(w5=0.3)``."""
-        return Example(from_named(named, self.layers), self.x, self.target, self.lr, self.activation)
+        layers = from_named(named, self.layers)
+        return Example(layers, self.x, self.target, self.lr, self.activation)
 
 
 def _worked_example():

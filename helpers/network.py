@@ -15,8 +15,8 @@ a thousand copies of a network at once with exactly the arithmetic that
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 import numpy as np
 
@@ -198,7 +198,9 @@ def _as_target(target, output):
         return np.full(output.shape, float(t))
     if output.ndim == 2 and t.shape == output.shape[1:] and output.shape[0] == 1:
         return t[None, :]
-    raise ValueError(f"target must have the shape of the output {output.shape}, got shape {t.shape}")
+    raise ValueError(
+        f"target must have the shape of the output {output.shape}, got shape {t.shape}"
+    )
 
 
 # --------------------------------------------------------------------------
@@ -309,7 +311,9 @@ def backward(layers, trace, target, activation=None):
     """
     layers = _check_layers(layers)
     if not isinstance(trace, Trace):
-        raise ValueError(f"trace must be the Trace that forward() returned, got {type(trace).__name__}")
+        raise ValueError(
+            f"trace must be the Trace that forward() returned, got {type(trace).__name__}"
+        )
     if activation is not None:
         names = _activation_names(activation, len(layers))
         if names != trace.activations:
@@ -373,7 +377,7 @@ def numerical_gradient(layers, x, target, activation="linear", eps=1e-6):
         return float(_error(a[-1], t2d))
 
     Ws = [L.W.copy() for L in layers]
-    bs = [L.b.copy() for L in layers]
+    bs = [None if L.b is None else L.b.copy() for L in layers]
     grads = []
     for params in zip(Ws, bs):
         g = []
@@ -404,9 +408,13 @@ def sgd_step(layers, grads, lr):
     for k, (L, g) in enumerate(zip(layers, grads)):
         if not isinstance(g, Layer) or g.W.shape != L.W.shape:
             shape = getattr(getattr(g, "W", None), "shape", type(g).__name__)
-            raise ValueError(f"gradient {k} must be a Layer with W of shape {L.W.shape}, got {shape}")
+            raise ValueError(
+                f"gradient {k} must be a Layer with W of shape {L.W.shape}, got {shape}"
+            )
         if (L.b is None) != (g.b is None):
-            raise ValueError(f"gradient {k} must have a bias gradient exactly when layer {k} has a bias")
+            raise ValueError(
+                f"gradient {k} must have a bias gradient exactly when layer {k} has a bias"
+            )
     return [
         Layer(L.W - lr * g.W, None if L.b is None else L.b - lr * g.b)
         for L, g in zip(layers, grads)
@@ -508,6 +516,7 @@ def _descend(layers, x, target, lrs, epochs, activation, max_error):
     diverged_at = np.full(R, -1)
     alive = np.ones(R, dtype=bool)
     step_lr = lrs[:, None, None]
+    prev_Ws, prev_bs = Ws, bs
     with np.errstate(all="ignore"):
         for k in range(epochs + 1):
             a, z = _forward(Ws, bs, x2d, names)
