@@ -1,0 +1,262 @@
+"""Drawing for the course: colours, figure style and the network diagram.
+
+Every drawing here is made once and then updated in place: a class builds its
+artists in ``__init__`` and changes their data and text in ``update``. The
+plots call the math in :mod:`helpers.network`; they know nothing of widgets.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.collections import LineCollection
+
+from .network import Layer, forward, weight_names
+
+__all__ = [
+    "COLORS",
+    "NetworkDiagram",
+    "apply_style",
+    "fmt",
+    "live_figure",
+    "node_names",
+]
+
+#: Okabe–Ito colours, distinguishable with every common colour-vision deficiency.
+COLORS = {
+    "positive": "#0072B2",  # blue
+    "negative": "#D55E00",  # vermillion
+    "gradient": "#E69F00",  # orange
+    "accent": "#009E73",  # bluish green
+    "sky": "#56B4E9",
+    "purple": "#CC79A7",
+    "yellow": "#F0E442",
+    "neutral": "#666666",
+    "node": "#F2F2F2",
+    "dead": "#BBBBBB",
+}
+
+_BASE_FONT_SIZE = 10.0
+
+
+def apply_style(scale=1.0):
+    """Course style for new figures; ``scale`` enlarges every text (1.5 for a projector).
+
+    Call it once at the top of a notebook: ``helpers.plots.apply_style()``, or
+    ``apply_style(1.6)`` in front of a class. Nothing changes until it is called.
+    """
+    if not scale > 0:
+        raise ValueError(f"scale must be a positive number, got {scale!r}")
+    size = _BASE_FONT_SIZE * scale
+    mpl.rcParams.update(
+        {
+            "font.size": size,
+            "axes.titlesize": size * 1.1,
+            "axes.labelsize": size,
+            "xtick.labelsize": size * 0.9,
+            "ytick.labelsize": size * 0.9,
+            "legend.fontsize": size * 0.9,
+            "axes.prop_cycle": mpl.cycler(
+                color=[COLORS[k] for k in ("positive", "negative", "accent", "gradient", "sky")]
+            ),
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "figure.dpi": 100,
+            "savefig.dpi": 100,
+        }
+    )
+
+
+@contextmanager
+def _no_auto_display():
+    with plt.ioff():
+        yield
+
+
+def live_figure(width=8.0, height=3.5, nrows=1, ncols=1, **kwargs):
+    """A new figure and its axes, made to be shown once and updated in place.
+
+    The figure is not shown automatically (the dashboard shows its canvas), and
+    with the interactive ``widget`` backend its toolbar and header are hidden so
+    that only the drawing is on the page.
+    """
+    with _no_auto_display():
+        fig, axes = plt.subplots(nrows, ncols, figsize=(width, height), **kwargs)
+    canvas = fig.canvas
+    for name, value in (
+        ("header_visible", False),
+        ("footer_visible", False),
+        ("toolbar_visible", False),
+        ("resizable", False),
+    ):
+        if hasattr(canvas, name):
+            setattr(canvas, name, value)
+    return fig, axes
+
+
+def fmt(value, digits=4):
+    """A number as a student reads it: ``digits`` significant figures and a true minus sign."""
+    value = float(value)
+    if not np.isfinite(value):
+        return "∞" if value > 0 else ("−∞" if value < 0 else "undefined")
+    text = f"{value:.{digits}g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        text = f"{mantissa}·10^{int(exponent)}"
+    return text.replace("-", "−")
+
+
+def node_names(sizes):
+    """Names of the units, layer by layer: i1, i2 … h1, h2 … ŷ (or ŷ1, ŷ2 …).
+
+    With several hidden layers they are numbered by layer: h1_1, h1_2, h2_1 …
+    """
+    sizes = list(sizes)
+    names = [[f"i{j + 1}" for j in range(sizes[0])]]
+    hidden = sizes[1:-1]
+    for n, size in enumerate(hidden):
+        prefix = "h" if len(hidden) == 1 else f"h{n + 1}_"
+        names.append([f"{prefix}{j + 1}" for j in range(size)])
+    out = sizes[-1]
+    names.append(["ŷ"] if out == 1 else [f"ŷ{j + 1}" for j in range(out)])
+    return names
+
+
+class NetworkDiagram:
+    """A drawing of a fully connected network that shows the current values.
+
+    Nodes are labelled with their name and value; every edge carries its
+    weight's name and value, its width follows ``|w|`` and its colour the sign
+    (blue positive, vermillion negative). With ``gradients=True`` each edge
+    label also shows ∂E/∂w, and the edge is outlined in orange in proportion
+    to the gradient's size: the backward pass drawn on the network.
+
+    Build it once on an axes; call :meth:`update` with new layers and input.
+    ``node_text[name]`` and ``edge_text[name]`` are the text artists, so a
+    test can read what the drawing shows.
+    """
+
+    def __init__(
+        self,
+        ax,
+        sizes,
+        gradients=False,
+        show_z=False,
+        edge_labels=True,
+        max_width=6.0,
+        label_position=0.3,
+    ):
+        self.ax = ax
+        self.sizes = list(sizes)
+        self.gradients = gradients
+        self.show_z = show_z
+        self.max_width = max_width
+        self.names = node_names(self.sizes)
+        self.pos = {}
+        n_layers = len(self.sizes)
+        tallest = max(self.sizes)
+        for layer, names in enumerate(self.names):
+            ys = np.linspace(1, -1, len(names)) * (len(names) - 1) / max(tallest - 1, 1)
+            for name, y in zip(names, ys):
+                self.pos[name] = (layer / (n_layers - 1), y)
+
+        self._edges = []  # (weight name, layer, i, j, source, target)
+        blank = [np.zeros((m, n)) for m, n in zip(self.sizes[:-1], self.sizes[1:])]
+        places = weight_names([Layer(W) for W in blank])
+        for wname, (layer, i, j) in places.items():
+            self._edges.append((wname, layer, i, j, self.names[layer][i], self.names[layer + 1][j]))
+
+        segments = [[self.pos[s], self.pos[t]] for *_, s, t in self._edges]
+        self.glow = LineCollection(segments, colors=COLORS["gradient"], alpha=0.45, zorder=1)
+        self.glow.set_visible(gradients)
+        self.lines = LineCollection(segments, zorder=2)
+        ax.add_collection(self.glow)
+        ax.add_collection(self.lines)
+
+        xy = np.array([self.pos[n] for names in self.names for n in names])
+        self.nodes = ax.scatter(
+            xy[:, 0], xy[:, 1], s=1500, c=COLORS["node"], edgecolors="#333333", zorder=3
+        )
+        self.node_text = {}
+        for names in self.names:
+            for name in names:
+                x, y = self.pos[name]
+                self.node_text[name] = ax.text(
+                    x, y, name, ha="center", va="center", zorder=4, fontsize="small"
+                )
+        self.edge_text = {}
+        if edge_labels:
+            for wname, _layer, _i, _j, s, t in self._edges:
+                (x0, y0), (x1, y1) = self.pos[s], self.pos[t]
+                # Labels near the source end keep the crossing edges apart.
+                f = label_position
+                self.edge_text[wname] = ax.text(
+                    x0 + f * (x1 - x0),
+                    y0 + f * (y1 - y0),
+                    wname,
+                    ha="center",
+                    va="center",
+                    zorder=5,
+                    fontsize="x-small",
+                    bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85},
+                )
+        ax.set_xlim(-0.12, 1.12)
+        ax.set_ylim(-1.3, 1.3)
+        ax.set_axis_off()
+
+    def update(self, layers, x, activation="linear", grads=None, weight_scale=1.0):
+        """Show ``layers`` applied to input ``x``; with ``grads`` also each ∂E/∂w.
+
+        ``weight_scale`` is the |w| drawn at full width. Returns the forward
+        pass's :class:`~helpers.network.Trace`, so a caller need not run it twice.
+        """
+        trace = forward(layers, x, activation)
+        with np.errstate(all="ignore"):
+            values = [np.asarray(a)[0] for a in trace.a]
+            zs = [None] + [np.asarray(z)[0] for z in trace.z]
+        dead = []
+        for layer, names in enumerate(self.names):
+            for j, name in enumerate(names):
+                value = values[layer][j]
+                if self.show_z and layer > 0 and _activation_of(trace, layer) != "linear":
+                    z = zs[layer][j]
+                    label = f"{name}\nz={fmt(z, 3)}\nf={fmt(value, 3)}"
+                else:
+                    label = f"{name}\n{fmt(value)}"
+                self.node_text[name].set_text(label)
+                dead.append(
+                    layer > 0 and _activation_of(trace, layer) == "relu" and not zs[layer][j] > 0
+                )
+        self.nodes.set_facecolors([COLORS["dead"] if d else COLORS["node"] for d in dead])
+
+        w = np.array([layers[layer].W[i, j] for _, layer, i, j, *_ in self._edges])
+        widths = 0.6 + (self.max_width - 0.6) * np.clip(np.abs(w) / weight_scale, 0, 1)
+        widths = np.where(np.isfinite(widths), widths, self.max_width)
+        self.lines.set_linewidths(widths)
+        self.lines.set_colors([COLORS["positive"] if v >= 0 else COLORS["negative"] for v in w])
+
+        if grads is not None:
+            g = np.array([grads[layer].W[i, j] for _, layer, i, j, *_ in self._edges])
+            finite = np.where(np.isfinite(g), np.abs(g), 0.0)
+            biggest = finite.max() if finite.size and finite.max() > 0 else 1.0
+            self.glow.set_linewidths(widths + 12 * finite / biggest)
+            self.glow.set_visible(True)
+        else:
+            self.glow.set_visible(False)
+
+        for k, (wname, *_rest) in enumerate(self._edges):
+            if wname not in self.edge_text:
+                continue
+            label = f"{wname}={fmt(w[k], 3)}"
+            if grads is not None:
+                label += f"\n∂E/∂{wname}={fmt(g[k], 4)}"
+            self.edge_text[wname].set_text(label)
+        return trace
+
+
+def _activation_of(trace, layer):
+    """The activation name of ``layer`` (1-based, as in ``trace.a``)."""
+    return trace.activations[layer - 1]

@@ -1,0 +1,249 @@
+"""Controls for the live figures, and the :class:`Dashboard` that wires them.
+
+A dashboard is one figure, made once, plus the sliders that drive it. Every
+change, whether from a slider, the reset button, a pasted state line or a test,
+goes through :meth:`Dashboard.update`, which recomputes with the helpers,
+changes the figure's artists in place and redraws. The figures themselves live
+in :mod:`helpers.plots`; the lesson-specific dashboards in ``helpers.views``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import traceback
+import warnings
+
+import ipywidgets as widgets
+import numpy as np
+
+__all__ = [
+    "Dashboard",
+    "LR_CHOICES",
+    "input_slider",
+    "lr_slider",
+    "target_slider",
+    "weight_slider",
+]
+
+
+def _nice_grid(lo_exp=-4, hi_exp=0):
+    """1, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8, 9 × 10^k: a log scale that lands on round numbers."""
+    steps = (1, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8, 9)
+    grid = [round(m * 10.0**k, 6) for k in range(lo_exp, hi_exp) for m in steps]
+    return grid + [10.0**hi_exp]
+
+
+#: Learning rates a slider offers, from 0.0001 to 1 on a logarithmic scale.
+LR_CHOICES = _nice_grid()
+
+
+def _slider(name, value, lo, hi, step, fmt):
+    return widgets.FloatSlider(
+        value=value,
+        min=lo,
+        max=hi,
+        step=step,
+        description=name,
+        readout_format=fmt,
+        continuous_update=True,
+        style={"description_width": "3em"},
+        layout=widgets.Layout(width="260px"),
+    )
+
+
+def weight_slider(name, value, lo=-2.0, hi=2.0, step=0.01):
+    """A slider for one weight; steps of 0.01 land exactly on the example's weights."""
+    return _slider(name, value, lo, hi, step, ".2f")
+
+
+def input_slider(name, value, lo=-20.0, hi=20.0, step=0.5):
+    """A slider for one input."""
+    return _slider(name, value, lo, hi, step, ".1f")
+
+
+def target_slider(value, name="y", lo=-20.0, hi=20.0, step=0.1):
+    """A slider for the target."""
+    return _slider(name, value, lo, hi, step, ".1f")
+
+
+def lr_slider(value=0.05, name="lr", choices=LR_CHOICES):
+    """A learning-rate slider on a logarithmic scale of round numbers that includes ``value``."""
+    options = sorted(set(choices) | {float(value)})
+    return widgets.SelectionSlider(
+        options=[(f"{v:g}", v) for v in options],
+        value=float(value),
+        description=name,
+        continuous_update=True,
+        style={"description_width": "3em"},
+        layout=widgets.Layout(width="260px"),
+    )
+
+
+class Dashboard:
+    """A live figure and its controls. Subclasses build the figure and write :meth:`redraw`.
+
+    ``controls`` maps a name (``"w1"``, ``"lr"``, …) to its widget. A subclass
+    makes its figure and artists once, calls ``super().__init__(controls, fig)``
+    and then :meth:`refresh`. Its :meth:`redraw` receives the current values as
+    keyword arguments, updates the artists in place and returns a plain-text
+    description of what the figure now shows (the numbers a screen reader, or a
+    student at the back of the room, needs). :meth:`say` puts a plain message
+    above the figure, for example when training diverges.
+
+    Nothing a control can do raises in the student's face: an unexpected
+    error becomes a short message on the dashboard, with the details one click
+    away, and is kept in ``last_error``.
+    """
+
+    def __init__(self, controls, fig, columns=3):
+        self.controls = dict(controls)
+        self.fig = fig
+        self.columns = columns
+        self.defaults = self.values()
+        self.description = ""
+        self.last_error = None
+        self._message = ""
+        self._busy = False
+        self.readout = widgets.HTML(layout=widgets.Layout(margin="0 0 0 1em"))
+        self.message = widgets.HTML()
+        self.details = widgets.Output()
+        self._details_box = widgets.Accordion(children=[self.details], titles=("Details",))
+        self._details_box.selected_index = None
+        self._details_box.layout.display = "none"
+        self.reset_button = widgets.Button(
+            description="Reset", icon="undo", tooltip="Back to the starting values"
+        )
+        self.reset_button.on_click(lambda _button: self.reset())
+        for control in self.controls.values():
+            control.observe(self._on_change, names="value")
+        self._widget = None
+
+    # -- the one update path ------------------------------------------------
+
+    def values(self):
+        """The current value of every control, by name."""
+        return {name: control.value for name, control in self.controls.items()}
+
+    def update(self, **values):
+        """Set some controls (by name) and redraw once, as a slider would."""
+        unknown = sorted(set(values) - set(self.controls))
+        if unknown:
+            raise ValueError(
+                f"unknown controls {unknown}: this dashboard has {sorted(self.controls)}"
+            )
+        self._busy = True
+        try:
+            for name, value in values.items():
+                self.controls[name].value = value
+        finally:
+            self._busy = False
+        self.refresh()
+
+    def reset(self):
+        """Back to the values the dashboard started with."""
+        self.update(**self.defaults)
+
+    def refresh(self):
+        """Recompute from the current values and redraw the figure in place."""
+        self._message = ""
+        try:
+            with warnings.catch_warnings(), np.errstate(all="raise"):
+                warnings.simplefilter("error")
+                description = self.redraw(**self.values())
+        except Exception as exc:  # shown on the dashboard, never raised at the student
+            self._show_problem(exc)
+            return
+        self.last_error = None
+        self._details_box.layout.display = "none"
+        self.description = description or ""
+        self.readout.value = _as_html(self.description)
+        self.message.value = self._message
+        self.fig.canvas.draw_idle()
+
+    def redraw(self, **values):
+        """Update the artists for ``values``; return the text description."""
+        raise NotImplementedError
+
+    def say(self, text):
+        """Show a plain message above the figure until the next change."""
+        self._message = (
+            '<div role="status" style="padding:0.3em 0.6em;border-left:4px solid #D55E00;'
+            f'background:#FFF3E8">{html.escape(text)}</div>'
+        )
+
+    def _on_change(self, _change):
+        if not self._busy:
+            self.refresh()
+
+    def _show_problem(self, exc):
+        self.last_error = exc
+        self.description = f"Could not redraw: {exc}"
+        self.message.value = (
+            '<div role="alert" style="padding:0.3em 0.6em;border-left:4px solid #D55E00;'
+            f'background:#FFF3E8"><b>These values cannot be drawn.</b> {html.escape(str(exc))}'
+            "</div>"
+        )
+        self._details_box.layout.display = None
+        self.details.clear_output()
+        with self.details:
+            print("".join(traceback.format_exception(exc)))
+
+    # -- sharing a state ----------------------------------------------------
+
+    def state(self):
+        """The controls' values as one short line, e.g. ``w1=0.21 w2=0.56 lr=0.05``."""
+        return " ".join(f"{name}={_short(value)}" for name, value in self.values().items())
+
+    def load(self, line):
+        """Restore a line made by :meth:`state`; names not given keep their value."""
+        values = {}
+        for token in re.split(r"[\s,;]+", line.strip()):
+            if not token:
+                continue
+            name, sep, text = token.partition("=")
+            if not sep or name not in self.controls:
+                raise ValueError(
+                    f"cannot read {token!r}: expected name=value with a name among "
+                    f"{', '.join(self.controls)}"
+                )
+            current = self.controls[name].value
+            if isinstance(current, str):
+                values[name] = text
+                continue
+            try:
+                values[name] = type(current)(float(text))
+            except ValueError:
+                raise ValueError(f"cannot read {token!r}: {text!r} is not a number") from None
+        self.update(**values)
+
+    # -- display ------------------------------------------------------------
+
+    @property
+    def widget(self):
+        """Everything the notebook shows: controls, figure, description and messages."""
+        if self._widget is None:
+            controls = list(self.controls.values())
+            rows = [
+                widgets.HBox(controls[k : k + self.columns])
+                for k in range(0, len(controls), self.columns)
+            ]
+            canvas = self.fig.canvas
+            figure = canvas if isinstance(canvas, widgets.DOMWidget) else widgets.Output()
+            self._widget = widgets.VBox(
+                [*rows, self.reset_button, self.message, figure, self.readout, self._details_box]
+            )
+        return self._widget
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = self.description
+        return bundle
+
+
+def _short(value):
+    return f"{value:g}" if isinstance(value, (int, float)) else str(value)
+
+
+def _as_html(text):
+    return "<br>".join(html.escape(line) for line in text.splitlines())
