@@ -20,6 +20,7 @@ import numpy as np
 __all__ = [
     "Dashboard",
     "LR_CHOICES",
+    "PredictFirst",
     "input_slider",
     "lr_slider",
     "target_slider",
@@ -247,3 +248,64 @@ def _short(value):
 
 def _as_html(text):
     return "<br>".join(html.escape(line) for line in text.splitlines())
+
+
+class PredictFirst:
+    """Commit to a guess before the value is revealed, then see how close it was.
+
+    ``truth`` is the value to guess (computed by the helpers). With
+    ``choices`` (e.g. ``["negative", "zero", "positive"]``) the guess is picked
+    from buttons and compared with ``truth`` as a label; otherwise it is a
+    number and the feedback says how far off it was. :meth:`reveal` is what
+    the button calls; a test can call it too.
+    """
+
+    def __init__(self, question, truth, choices=None, unit="", rel_tol=0.1):
+        self.question = question
+        self.truth = truth
+        self.choices = choices
+        self.unit = unit
+        self.rel_tol = rel_tol
+        if choices is None:
+            self.guess = widgets.FloatText(value=0.0, description="Your guess", step=0.1)
+        else:
+            self.guess = widgets.ToggleButtons(options=list(choices), value=None)
+        self.button = widgets.Button(description="Reveal", icon="eye")
+        self.button.on_click(lambda _button: self.reveal())
+        self.feedback = widgets.HTML(
+            layout=widgets.Layout(min_height="1.5em"), value="Make a guess, then press Reveal."
+        )
+        self.widget = widgets.VBox(
+            [
+                widgets.HTML(f"<b>Predict first.</b> {html.escape(question)}"),
+                widgets.HBox([self.guess, self.button]),
+                self.feedback,
+            ]
+        )
+
+    def verdict(self, guess):
+        """What the student is told for ``guess``."""
+        if guess is None:
+            return "Pick an answer first, then press Reveal."
+        if self.choices is not None:
+            if guess == self.truth:
+                return f"Right: it is {self.truth}."
+            return f"Not quite: you said {guess}, and it is {self.truth}."
+        truth = float(self.truth)
+        off = abs(guess - truth)
+        scale = max(abs(truth), 1e-12)
+        shown = f"{truth:.6g}{self.unit}"
+        if off <= self.rel_tol * scale:
+            return f"Close: the value is {shown}, and you were off by {off:.3g}."
+        if np.sign(guess) != np.sign(truth) and truth != 0:
+            return f"The value is {shown}: your guess has the wrong sign."
+        return f"The value is {shown}; you were off by {off:.3g} ({off / scale:.0%} of it)."
+
+    def reveal(self):
+        self.feedback.value = html.escape(self.verdict(self.guess.value))
+        return self.feedback.value
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = f"Predict first: {self.question}"
+        return bundle

@@ -1,0 +1,80 @@
+"""Checkers for the exercises: each says what is right or what is wrong, in words.
+
+An exercise cell leaves a placeholder (``None`` or ``...``) for the student
+and calls a checker; the checker then says "not done yet" instead of failing.
+Each notebook's checkers live in a module of this package named after it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["Feedback", "check_array", "check_number", "not_done"]
+
+
+class Feedback:
+    """A checker's verdict: ``ok`` is True, False, or None for "not done yet"."""
+
+    def __init__(self, ok, message):
+        self.ok = ok
+        self.message = message
+
+    def __repr__(self):
+        return self.message
+
+    def __bool__(self):
+        return bool(self.ok)
+
+
+def not_done(value):
+    """True when the student has not replaced the placeholder yet."""
+    return value is None or value is Ellipsis
+
+
+def check_number(name, given, expected, hints=(), rel_tol=1e-6):
+    """Compare a number with the expected one and explain the difference.
+
+    ``hints`` is a list of ``(wrong_value, explanation)``: when the answer
+    equals a known wrong value (a common slip), the explanation is given.
+    """
+    if not_done(given):
+        return Feedback(None, f"Not done yet: replace the placeholder with your value of {name}.")
+    try:
+        given = float(given)
+    except (TypeError, ValueError):
+        return Feedback(False, f"{name} should be a number, got {given!r}.")
+    if np.isclose(given, expected, rtol=rel_tol, atol=1e-12):
+        return Feedback(True, f"Correct: {name} = {expected:.10g}.")
+    for wrong, why in hints:
+        if np.isclose(given, wrong, rtol=rel_tol, atol=1e-12):
+            return Feedback(False, f"Not yet: {name} = {given:.6g}. {why}")
+    if np.isclose(given, -expected, rtol=rel_tol, atol=1e-12):
+        return Feedback(False, f"Not yet: {name} has the right size but the wrong sign.")
+    return Feedback(
+        False, f"Not yet: {name} = {given:.6g}, which is off by {given - expected:.3g}."
+    )
+
+
+def check_array(name, given, expected, rel_tol=1e-6):
+    """Compare an array with the expected one: its shape first, then its entries."""
+    if not_done(given):
+        return Feedback(None, f"Not done yet: replace the placeholder with your {name}.")
+    given = np.asarray(given, dtype=float)
+    expected = np.asarray(expected, dtype=float)
+    if given.shape != expected.shape:
+        if given.shape == expected.shape[::-1] and np.allclose(given.T, expected):
+            return Feedback(False, f"Not yet: {name} is transposed; it should be {expected.shape}.")
+        return Feedback(
+            False, f"{name} has shape {given.shape}, but it should have shape {expected.shape}."
+        )
+    wrong = ~np.isclose(given, expected, rtol=rel_tol, atol=1e-12)
+    if not wrong.any():
+        return Feedback(True, f"Correct: {name} matches.")
+    if given.ndim == 2 and np.allclose(given.T, expected):
+        return Feedback(False, f"Not yet: {name} looks transposed.")
+    first = tuple(int(i) for i in np.argwhere(wrong)[0])
+    return Feedback(
+        False,
+        f"Not yet: {int(wrong.sum())} of {wrong.size} entries of {name} differ; "
+        f"entry {first} is {given[first]:.6g}, expected {expected[first]:.6g}.",
+    )

@@ -1,0 +1,45 @@
+"""Run notebooks top to bottom in a fresh kernel and save them with their outputs.
+
+    python tools/execute.py                 # every notebook in notebooks/
+    python tools/execute.py notebooks/02_error.ipynb
+
+The navigation is refreshed first (tools/nav.py). Widget state is not stored:
+the notebooks rebuild their widgets when run.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main(argv):
+    paths = [Path(p) for p in argv] or sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    subprocess.run([sys.executable, str(ROOT / "tools" / "nav.py")], check=True)
+    for path in paths:
+        print(f"executing {path}", flush=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "jupyter",
+                "nbconvert",
+                "--to",
+                "notebook",
+                "--execute",
+                "--inplace",
+                "--ExecutePreprocessor.store_widget_state=False",
+                "--ExecutePreprocessor.timeout=600",
+                "--ExecutePreprocessor.kernel_name=python3",
+                str(path),
+            ],
+            check=True,
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
