@@ -1,0 +1,55 @@
+# Two commands do all the set-up:
+#   make lab    open the course in JupyterLab
+#   make test   run every test (lint, helpers, notebooks, browser)
+# Each creates the virtual environment it needs in .venv on first use.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CHROMIUM ?= /usr/bin/chromium
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: lab test test-fast lint notebooks nav bench chromium clean
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python tools/lab_settings.py
+	touch $(STAMP)
+
+# Browser tests drive Debian's Chromium (Playwright cannot download its own here).
+chromium:
+	@[ -x $(CHROMIUM) ] || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/00_index.ipynb
+
+lint: $(STAMP)
+	$(BIN)/ruff check helpers tests tools benchmarks
+	$(BIN)/ruff format --check helpers tests tools benchmarks
+
+test: $(STAMP) chromium lint
+	$(BIN)/python tools/nav.py --check
+	$(BIN)/python -m pytest tests notebooks $(NBVAL) -p no:cacheprovider
+
+# Everything but the browser: quick feedback while writing.
+test-fast: $(STAMP) lint
+	$(BIN)/python -m pytest tests notebooks $(NBVAL) -p no:cacheprovider --ignore=tests/browser
+
+notebooks: $(STAMP)
+	$(BIN)/python tools/execute.py
+
+nav: $(STAMP)
+	$(BIN)/python tools/nav.py
+
+bench: $(STAMP) chromium
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) build .pytest_cache .hypothesis
