@@ -20,6 +20,7 @@ __all__ = [
     "COLORS",
     "NetworkDiagram",
     "apply_style",
+    "broken_artists",
     "fmt",
     "live_figure",
     "node_names",
@@ -260,3 +261,43 @@ class NetworkDiagram:
 def _activation_of(trace, layer):
     """The activation name of ``layer`` (1-based, as in ``trace.a``)."""
     return trace.activations[layer - 1]
+
+
+def broken_artists(fig):
+    """Every artist of ``fig`` that would draw something undefined: nan or inf in its
+    data, or "nan"/"inf" in its text. An empty list means the figure is sound."""
+    problems = []
+
+    def bad(values):
+        try:
+            arr = np.ma.asarray(values, dtype=float)
+        except (TypeError, ValueError):
+            return False
+        data = arr.compressed() if np.ma.isMaskedArray(arr) else np.ravel(arr)
+        return data.size > 0 and not np.all(np.isfinite(data))
+
+    for artist in fig.findobj():
+        if not artist.get_visible():
+            continue
+        name = type(artist).__name__
+        if isinstance(artist, mpl.text.Text):
+            text = artist.get_text().lower()
+            if any(word in text for word in ("nan", "inf")) and "info" not in text:
+                problems.append(f"{name} text {artist.get_text()!r}")
+            if bad(artist.get_position()):
+                problems.append(f"{name} at {artist.get_position()}")
+        elif isinstance(artist, mpl.lines.Line2D):
+            if bad(artist.get_xydata()):
+                problems.append(f"{name} {artist.get_label()!r} data")
+        elif isinstance(artist, mpl.collections.Collection):
+            if bad(artist.get_offsets()) or any(bad(p.vertices) for p in artist.get_paths()):
+                problems.append(f"{name} data")
+            if bad(artist.get_linewidths()):
+                problems.append(f"{name} line widths")
+        elif isinstance(artist, mpl.image.AxesImage):
+            if bad(artist.get_array()):
+                problems.append(f"{name} image")
+        elif isinstance(artist, mpl.patches.Patch):
+            if bad(artist.get_path().vertices) or bad(artist.get_verts()):
+                problems.append(f"{name} outline")
+    return problems

@@ -1,0 +1,146 @@
+"""Every control of every dashboard, over its whole range, through the slider's own path.
+
+For each dashboard in ``helpers.views`` hypothesis sets random combinations of
+control values (extremes included) with ``update``, as a slider would, then
+renders the figure. After every update: no exception reached the dashboard,
+no warning of any kind, nothing undefined drawn, no "nan" in the description.
+Back at the starting values the dashboard looks as it did at first.
+"""
+
+import warnings
+
+import ipywidgets as widgets
+import matplotlib
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from helpers.plots import broken_artists  # noqa: E402
+from helpers.views import all_dashboards  # noqa: E402
+
+DASHBOARDS = all_dashboards()
+
+
+def control_strategy(control):
+    """Values a person could give this control, its extremes first."""
+    if isinstance(control, (widgets.FloatSlider, widgets.FloatLogSlider, widgets.FloatRangeSlider)):
+        lo, hi = control.min, control.max
+        if isinstance(control, widgets.FloatLogSlider):
+            lo, hi = control.base**lo, control.base**hi
+        return st.one_of(st.sampled_from([lo, hi]), st.floats(lo, hi))
+    if isinstance(control, (widgets.IntSlider, widgets.BoundedIntText, widgets.Play)):
+        return st.integers(control.min, control.max)
+    if isinstance(control, widgets.BoundedFloatText):
+        return st.floats(control.min, control.max)
+    if isinstance(control, widgets.Checkbox | widgets.ToggleButton):
+        return st.booleans()
+    if isinstance(control, widgets.widget_selection._Selection):
+        values = [v[1] if isinstance(v, tuple) else v for v in control.options]
+        return st.sampled_from(values)
+    return None
+
+
+def fuzzable(dashboard):
+    strategies = {}
+    for name, control in dashboard.controls.items():
+        strategy = control_strategy(control)
+        if strategy is not None:
+            strategies[name] = strategy
+    return strategies
+
+
+def assert_sound(dashboard, values):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        dashboard.update(**values)
+        dashboard.fig.canvas.draw()
+    assert dashboard.last_error is None, f"{values}: {dashboard.last_error!r}"
+    assert broken_artists(dashboard.fig) == [], values
+    text = dashboard.description.lower()
+    assert "nan" not in text and " inf" not in text, dashboard.description
+
+
+def test_every_notebook_with_live_figures_has_dashboards():
+    assert len(DASHBOARDS) >= 1
+
+
+@pytest.fixture(params=sorted(DASHBOARDS), scope="module")
+def dashboard(request):
+    made = DASHBOARDS[request.param]()
+    yield made
+    plt.close(made.fig)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_random_settings_draw_a_sound_figure(dashboard, data):
+    strategies = fuzzable(dashboard)
+    assert strategies, "a dashboard without controls"
+    names = data.draw(st.lists(st.sampled_from(sorted(strategies)), min_size=1, unique=True))
+    values = {name: data.draw(strategies[name], label=name) for name in names}
+    assert_sound(dashboard, values)
+
+
+def test_every_control_at_both_ends(dashboard):
+    for name, control in dashboard.controls.items():
+        strategy = control_strategy(control)
+        if strategy is None:
+            continue
+        if isinstance(control, widgets.widget_selection._Selection):
+            ends = [control.options[0], control.options[-1]]
+            ends = [v[1] if isinstance(v, tuple) else v for v in ends]
+        else:
+            lo, hi = control.min, control.max
+            if isinstance(control, widgets.FloatLogSlider):
+                lo, hi = control.base**lo, control.base**hi
+            ends = [lo, hi]
+        for value in ends:
+            assert_sound(dashboard, {name: value})
+        dashboard.reset()
+
+
+def test_all_controls_at_their_extremes_then_back(dashboard):
+    start = dashboard.description
+    for pick in (min, max):
+        values = {}
+        for name, control in dashboard.controls.items():
+            if isinstance(control, widgets.widget_selection._Selection):
+                options = [v[1] if isinstance(v, tuple) else v for v in control.options]
+                values[name] = options[0] if pick is min else options[-1]
+            elif hasattr(control, "min") and hasattr(control, "max"):
+                lo, hi = control.min, control.max
+                if isinstance(control, widgets.FloatLogSlider):
+                    lo, hi = control.base**lo, control.base**hi
+                values[name] = pick(lo, hi)
+        assert_sound(dashboard, values)
+    dashboard.reset()
+    assert dashboard.last_error is None
+    assert dashboard.message.value == ""
+    assert dashboard.description == start
+
+
+def test_update_path_is_the_slider_path(dashboard):
+    """Moving a control's value directly (as the browser does) redraws like update()."""
+    strategies = fuzzable(dashboard)
+    name = next(iter(strategies))
+    control = dashboard.controls[name]
+    before = dashboard.description
+    if isinstance(control, widgets.widget_selection._Selection):
+        options = [v[1] if isinstance(v, tuple) else v for v in control.options]
+        new = options[-1] if control.value != options[-1] else options[0]
+    else:
+        new = control.max if control.value != control.max else control.min
+    control.value = new
+    via_slider = dashboard.description
+    dashboard.reset()
+    assert dashboard.description == before
+    dashboard.update(**{name: new})
+    assert dashboard.description == via_slider
+    dashboard.reset()
