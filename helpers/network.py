@@ -99,6 +99,8 @@ def _activation_names(activation, n_layers):
     """One activation name per layer, from a single name or a list of names."""
     if isinstance(activation, str):
         return [_check_activation_name(activation)] * n_layers
+    if not isinstance(activation, (list, tuple)):
+        _check_activation_name(activation)  # raises the ValueError that names the choices
     names = list(activation)
     if len(names) != n_layers:
         raise ValueError(
@@ -320,8 +322,10 @@ def backward(layers, trace, target, activation=None):
             raise ValueError(
                 f"activation {names} differs from the forward pass's {trace.activations}"
             )
-    if len(trace.z) != len(layers) or any(
-        zk.shape[-1] != L.W.shape[1] for zk, L in zip(trace.z, layers)
+    if (
+        len(trace.z) != len(layers)
+        or trace.a[0].shape[-1] != layers[0].W.shape[0]
+        or any(zk.shape[-1] != L.W.shape[1] for zk, L in zip(trace.z, layers))
     ):
         raise ValueError("trace was made by a forward pass through different layers")
     out2d = trace.a[-1]

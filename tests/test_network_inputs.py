@@ -153,12 +153,6 @@ def test_backward_needs_its_forward_pass():
         backward(EX.layers, forward(other, EX.x), EX.target)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=pytest.fail.Exception,  # "DID NOT RAISE"
-    reason="bug in helpers/network.py backward(): the trace's input width is not checked, "
-    "so a trace from a network with another n_in gives gradients of the wrong shape",
-)
 def test_backward_rejects_a_trace_with_another_input_width():
     narrow = [Layer(np.ones((3, 2))), Layer(np.ones((2, 1)))]
     wide = [Layer(np.ones((4, 2))), Layer(np.ones((2, 1)))]
@@ -232,13 +226,6 @@ def test_backward_activation_must_match_the_trace():
         backward(EX.layers, example_trace(), EX.target, "relu")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="bug in helpers/network.py _activation_names(): a non-string, non-list activation "
-    "such as None reaches list(activation) and raises TypeError, not the ValueError that "
-    "_check_activation_name would give",
-)
 @pytest.mark.parametrize("activation", [None, 3])
 def test_non_name_activation_is_a_value_error(activation):
     with pytest.raises(ValueError, match="unknown activation"):
