@@ -15,6 +15,8 @@ from helpers.examples import WORKED_EXAMPLE
 from helpers.network import (
     ACTIVATIONS,
     Layer,
+    activate,
+    activation_derivative,
     backward,
     error,
     forward,
@@ -124,3 +126,34 @@ def test_single_sample_equals_batch_of_one(problem):
         np.testing.assert_array_equal(s.W, b.W)
         if s.b is not None:
             np.testing.assert_array_equal(s.b, b.b)
+
+
+# --------------------------------------------------------------------------
+# The activations on their own
+# --------------------------------------------------------------------------
+
+
+@settings(max_examples=60, deadline=None, database=None)
+@given(st.sampled_from(ACTIVATION_NAMES), values((7,), 6.0))
+def test_activation_derivatives_match_finite_differences(name, z):
+    assume(name != "relu" or np.all(np.abs(z) > KINK))
+    eps = 1e-6
+    numeric = (activate(z + eps, name) - activate(z - eps, name)) / (2 * eps)
+    np.testing.assert_allclose(activation_derivative(z, name), numeric, rtol=1e-6, atol=1e-9)
+
+
+def test_activation_values():
+    z = np.array([-2.0, 0.0, 3.0])
+    np.testing.assert_array_equal(activate(z, "linear"), z)
+    np.testing.assert_array_equal(activate(z, "relu"), [0.0, 0.0, 3.0])
+    np.testing.assert_array_equal(activation_derivative(z, "relu"), [0.0, 0.0, 1.0])  # relu'(0) = 0
+    np.testing.assert_allclose(activate(z, "sigmoid"), 1 / (1 + np.exp(-z)), rtol=1e-15)
+    np.testing.assert_allclose(activate(z, "tanh"), np.tanh(z), rtol=1e-15)
+    assert activate(0.0, "sigmoid") == 0.5 and activation_derivative(0.0, "sigmoid") == 0.25
+
+
+def test_sigmoid_does_not_overflow():
+    # warnings are errors (pyproject): exp must not overflow at either end
+    z = np.array([-1000.0, -745.0, 745.0, 1000.0])
+    np.testing.assert_array_equal(activate(z, "sigmoid"), [0.0, np.exp(-745.0), 1.0, 1.0])
+    np.testing.assert_array_equal(activation_derivative(z, "sigmoid")[[0, 3]], [0.0, 0.0])
