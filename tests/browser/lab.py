@@ -1,0 +1,742 @@
+"""Drive course notebooks in a real JupyterLab from headless Chromium.
+
+Reusable machinery for ``tests/browser`` and ``benchmarks/bench_latency.py``:
+
+- :func:`start_lab` / :func:`stop_lab` (or :func:`lab_server`): a throw-away
+  ``jupyter lab`` from this very Python environment on a free 127.0.0.1 port,
+  with temporary Jupyter config/runtime/data dirs, so the developer's home
+  plays no part. Autosave is off in those temporary user settings: running a
+  notebook in the tests never writes it back to disk.
+- :func:`launch_chromium`: Debian's ``/usr/bin/chromium`` through Playwright
+  (sync API), headless, with a fresh profile and :data:`INIT_SCRIPT`, which
+  timestamps key presses and draws into ipympl canvases.
+- :func:`open_notebook`, :func:`run_all_cells`, :func:`cell_problems`,
+  :func:`choose_slider`, :func:`snapshot`, :func:`press_and_wait`,
+  :func:`measure_latency`, :func:`screenshot`, :func:`close_notebook`.
+
+Which slider is moved (:func:`choose_slider`), in this order:
+
+1. the first slider on the page with the CSS class ``drives-figure``
+   (``slider.add_class("drives-figure")`` in the notebook);
+2. otherwise the first slider whose cell output also shows an ipympl figure
+   (``widgets.VBox([slider, ..., fig.canvas])``);
+3. otherwise the first slider on the page.
+
+Everything that goes wrong raises :class:`LabError` with a message meant
+for humans; the tests turn it into ``pytest.fail``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+OVERRIDES_SOURCE = REPO_ROOT / "tools" / "lab-overrides.json"
+CHROMIUM = "/usr/bin/chromium"
+# Measured on this machine (see /work/shared/STACK-NOTES.md): without the
+# networking flags Chromium keeps trying hosts it cannot reach. --no-sandbox
+# because the tests run as root.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-dev-shm-usage",
+]
+VIEWPORT = {"width": 1280, "height": 900}
+CANVAS_SELECTOR = ".jupyter-matplotlib-canvas-div canvas"
+SLIDER_SELECTOR = ".jp-Notebook .widget-slider"
+HANDLE_SELECTOR = ".noUi-handle"
+TAG_CLASS = "drives-figure"
+
+# User settings written into the temporary JUPYTER_CONFIG_DIR: no autosave
+# (running cells marks the notebook dirty; it must never be written back) and
+# no news popup over the screenshots.
+USER_SETTINGS = {
+    "@jupyterlab/docmanager-extension/plugin": {"autosave": False},
+    "@jupyterlab/apputils-extension/notification": {
+        "fetchNews": "false",
+        "checkForUpdates": False,
+    },
+}
+
+# Timestamps every keydown (capture phase, so before the slider sees it) and
+# every drawImage into an ipympl canvas, in performance.now() milliseconds.
+INIT_SCRIPT = r"""
+(() => {
+  if (window.__labProbe) return;
+  const probe = { keydowns: [], draws: [] };
+  window.__labProbe = probe;
+  window.addEventListener('keydown', (e) => {
+    probe.keydowns.push({ t: performance.now(), key: e.key });
+  }, true);
+  const original = CanvasRenderingContext2D.prototype.drawImage;
+  CanvasRenderingContext2D.prototype.drawImage = function (...args) {
+    const c = this.canvas;
+    if (c && c.closest && c.closest('.jupyter-matplotlib-canvas-div')) {
+      probe.draws.push(performance.now());
+    }
+    return original.apply(this, args);
+  };
+})();
+"""
+
+# Finds the notebook panel showing `path` through window.jupyterapp (the
+# server runs with --LabApp.expose_app_in_browser=True).
+_FIND_PANEL = r"""
+const findPanel = (path) => {
+  const app = window.jupyterapp;
+  if (!app) return null;
+  for (const w of app.shell.widgets('main')) {
+    if (w.context && w.context.path === path && w.content && w.sessionContext) return w;
+  }
+  return null;
+};
+const kernelStatus = (panel) => {
+  const s = panel.sessionContext.session;
+  return s && s.kernel ? s.kernel.status : 'none';
+};
+"""
+
+
+class LabError(RuntimeError):
+    """Something in Lab, the browser or the notebook did not work; message for humans."""
+
+
+# --------------------------------------------------------------------------- server
+
+
+@dataclass
+class LabServer:
+    url: str  # ends with "/"
+    root_dir: Path
+    proc: subprocess.Popen
+    tmp: Path
+    log_path: Path
+
+    def log_tail(self, n: int = 40) -> str:
+        try:
+            lines = self.log_path.read_text(errors="replace").splitlines()
+        except OSError:
+            return "(no log)"
+        return "\n".join(lines[-n:])
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def ensure_overrides(source: Path = OVERRIDES_SOURCE) -> Path:
+    """Make <sys.prefix>/share/jupyter/lab/settings/overrides.json carry our settings.
+
+    Written only if missing or different. Settings of other plugins that are
+    already in that file are kept; ours win for the plugins we set.
+    """
+    wanted = json.loads(source.read_text())
+    target = Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    current: dict = {}
+    if target.exists():
+        try:
+            current = json.loads(target.read_text())
+        except (OSError, ValueError):
+            current = {}
+    merged = {**current, **wanted} if isinstance(current, dict) else dict(wanted)
+    if not target.exists() or current != merged:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(merged, indent=2) + "\n")
+    return target
+
+
+def _isolated_env(tmp: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    # Nothing from the developer's own Jupyter setup.
+    for var in (
+        "JUPYTER_PATH",
+        "JUPYTER_CONFIG_PATH",
+        "JUPYTERLAB_DIR",
+        "JUPYTERLAB_SETTINGS_DIR",
+        "JUPYTERLAB_WORKSPACES_DIR",
+        "JUPYTER_TOKEN",
+    ):
+        env.pop(var, None)
+    for var, sub in (
+        ("JUPYTER_CONFIG_DIR", "config"),
+        ("JUPYTER_RUNTIME_DIR", "runtime"),
+        ("JUPYTER_DATA_DIR", "data"),
+        ("IPYTHONDIR", "ipython"),
+    ):
+        (tmp / sub).mkdir(parents=True, exist_ok=True)
+        env[var] = str(tmp / sub)
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+def _write_user_settings(config_dir: Path) -> None:
+    for plugin, values in USER_SETTINGS.items():
+        path = config_dir / "lab" / "user-settings" / f"{plugin}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
+
+
+def start_lab(root_dir: Path = REPO_ROOT, *, timeout: float = 90.0) -> LabServer:
+    """Start `jupyter lab` rooted at `root_dir`; return once /api/status answers."""
+    ensure_overrides()
+    tmp = Path(tempfile.mkdtemp(prefix="lab-browser-tests-"))
+    env = _isolated_env(tmp)
+    _write_user_settings(Path(env["JUPYTER_CONFIG_DIR"]))
+    port = free_port()
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyter",
+        "lab",
+        "--no-browser",
+        "--allow-root",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        "--ServerApp.port_retries=0",
+        "--IdentityProvider.token=",
+        "--ServerApp.password=",
+        f"--ServerApp.root_dir={root_dir}",
+        "--LabApp.expose_app_in_browser=True",
+        "--LabApp.news_url=",
+    ]
+    log_path = tmp / "lab.log"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            cmd,
+            cwd=root_dir,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: kernels go with it
+        )
+    server = LabServer(f"http://127.0.0.1:{port}/", Path(root_dir), proc, tmp, log_path)
+    deadline = time.monotonic() + timeout
+    while True:
+        if proc.poll() is not None:
+            tail = server.log_tail()
+            stop_lab(server)
+            raise LabError(f"jupyter lab exited with code {proc.returncode}:\n{tail}")
+        try:
+            with urllib.request.urlopen(server.url + "api/status", timeout=2) as r:
+                if r.status == 200:
+                    return server
+        except (urllib.error.URLError, OSError):
+            pass
+        if time.monotonic() > deadline:
+            tail = server.log_tail()
+            stop_lab(server)
+            raise LabError(
+                f"jupyter lab did not answer {server.url}api/status within {timeout:g} s:\n{tail}"
+            )
+        time.sleep(0.25)
+
+
+def stop_lab(server: LabServer, *, grace: float = 10.0) -> None:
+    """Terminate the server (it shuts its kernels down), kill it if it hangs."""
+    proc = server.proc
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(grace)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+    # Whatever is left in the server's own process group (a stuck kernel).
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    shutil.rmtree(server.tmp, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def lab_server(root_dir: Path = REPO_ROOT, **kwargs) -> Iterator[LabServer]:
+    server = start_lab(root_dir, **kwargs)
+    try:
+        yield server
+    finally:
+        stop_lab(server)
+
+
+# --------------------------------------------------------------------------- browser
+
+
+@dataclass
+class Chromium:
+    playwright: object
+    context: object  # playwright BrowserContext (persistent, fresh profile)
+    profile: Path
+    _closed: bool = field(default=False, repr=False)
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        with contextlib.suppress(Exception):
+            self.context.close()
+        with contextlib.suppress(Exception):
+            self.playwright.stop()
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def launch_chromium(*, headless: bool = True) -> Chromium:
+    """Start Playwright and Debian's chromium with a fresh profile and INIT_SCRIPT."""
+    if not Path(CHROMIUM).exists():
+        raise LabError(
+            f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)"
+        )
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as e:
+        raise LabError(f"playwright is not installed in {sys.prefix}: {e}") from e
+    profile = Path(tempfile.mkdtemp(prefix="chromium-profile-"))
+    pw = sync_playwright().start()
+    try:
+        context = pw.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=CHROMIUM,
+            headless=headless,
+            args=CHROMIUM_ARGS,
+            viewport=VIEWPORT,
+        )
+        context.add_init_script(INIT_SCRIPT)
+    except Exception as e:
+        with contextlib.suppress(Exception):
+            pw.stop()
+        shutil.rmtree(profile, ignore_errors=True)
+        raise LabError(f"chromium ({CHROMIUM}) could not start: {e}") from e
+    return Chromium(pw, context, profile)
+
+
+@contextlib.contextmanager
+def chromium(**kwargs) -> Iterator[Chromium]:
+    browser = launch_chromium(**kwargs)
+    try:
+        yield browser
+    finally:
+        browser.close()
+
+
+# --------------------------------------------------------------------------- notebooks
+
+
+def relpath_in(server: LabServer, notebook: Path) -> str:
+    try:
+        return Path(notebook).resolve().relative_to(server.root_dir.resolve()).as_posix()
+    except ValueError as e:
+        raise LabError(f"{notebook} is not under Lab's root dir {server.root_dir}") from e
+
+
+def _state(page, path: str) -> dict:
+    return page.evaluate(
+        "(path) => {"
+        + _FIND_PANEL
+        + r"""
+        const panel = findPanel(path);
+        const dialog = document.querySelector('.jp-Dialog');
+        if (!panel) return { panel: false, dialog: dialog ? dialog.innerText : null };
+        const cells = [];
+        const model = panel.content.model;
+        for (let i = 0; model && i < model.cells.length; i++) {
+          const c = model.cells.get(i);
+          if (c.type !== 'code') continue;
+          const outputs = c.outputs ? c.outputs.toJSON() : [];
+          cells.push({
+            index: i,
+            empty: c.sharedModel.getSource().trim() === '',
+            count: c.executionCount,
+            running: c.executionState === 'running',
+            error: outputs.some((o) => o.output_type === 'error'),
+          });
+        }
+        return {
+          panel: true,
+          ready: panel.context.isReady,
+          kernel: kernelStatus(panel),
+          dialog: dialog ? dialog.innerText : null,
+          cells,
+        };
+      }""",
+        path,
+    )
+
+
+def _poll(page, path: str, done, what: str, timeout: float) -> dict:
+    deadline = time.monotonic() + timeout
+    state: dict = {}
+    while time.monotonic() < deadline:
+        state = _state(page, path)
+        if state.get("dialog"):
+            text = " ".join(state["dialog"].split())
+            if text.startswith("Select Kernel"):
+                # A notebook without kernelspec: accept Lab's default kernel.
+                page.locator(".jp-Dialog .jp-mod-accept").first.click()
+            else:
+                raise LabError(f"Lab shows a dialog while {what}: {text[:300]}")
+        elif done(state):
+            return state
+        page.wait_for_timeout(200)
+    raise LabError(f"timed out after {timeout:.0f} s {what}; last state: {json.dumps(state)[:800]}")
+
+
+def open_notebook(browser: Chromium, server: LabServer, notebook: Path, *, timeout: float = 60.0):
+    """Open `notebook` in a new page (`?reset`: no tabs from earlier) with its kernel idle."""
+    path = relpath_in(server, notebook)
+    page = browser.context.new_page()
+    page.set_default_timeout(timeout * 1000)
+    page.goto(f"{server.url}lab/tree/{quote(path)}?reset")
+    try:
+        page.wait_for_function("() => !!window.jupyterapp", timeout=timeout * 1000)
+    except Exception as e:
+        raise LabError(f"Lab did not load in the browser within {timeout:.0f} s: {e}") from e
+    _poll(
+        page,
+        path,
+        lambda s: s.get("panel") and s.get("ready") and s.get("kernel") == "idle",
+        f"opening {path} and starting its kernel",
+        timeout,
+    )
+    # Errors raised in widget callbacks (slider observers) do not show in any
+    # cell: Lab sends them to its log console. Record them from iopub.
+    page.evaluate(
+        "(path) => {"
+        + _FIND_PANEL
+        + r"""
+        const panel = findPanel(path);
+        const probe = window.__labProbe;
+        probe.kernelErrors = probe.kernelErrors || [];
+        probe.kernelStderr = probe.kernelStderr || [];
+        panel.sessionContext.iopubMessage.connect((_, msg) => {
+          const type = msg.header.msg_type, parent = (msg.parent_header || {}).msg_type;
+          if (type === 'error') {
+            const text = `${msg.content.ename}: ${msg.content.evalue}`;
+            probe.kernelErrors.push({ parent, text });
+          } else if (type === 'stream' && msg.content.name === 'stderr'
+                     && parent !== 'execute_request') {
+            probe.kernelStderr.push({ parent, text: msg.content.text });
+          }
+        });
+      }""",
+        path,
+    )
+    autosave = page.evaluate(
+        """async () => {
+          const s = await window.jupyterapp.serviceManager.settings.fetch(
+            '@jupyterlab/docmanager-extension:plugin');
+          return s.settings ? s.settings.autosave : (s.composite || {}).autosave;
+        }"""
+    )
+    if autosave is not False:
+        raise LabError(f"autosave is {autosave!r} in the test Lab: it would write notebooks back")
+    return page
+
+
+def run_all_cells(page, notebook_path: str, *, timeout: float = 120.0) -> dict:
+    """Clear outputs, Run > Run All Cells, wait until every code cell ran and the kernel is idle.
+
+    Stops waiting early when a cell shows an error (Lab then skips the rest).
+    """
+    page.evaluate(
+        "async (path) => {"
+        + _FIND_PANEL
+        + r"""
+        const panel = findPanel(path);
+        window.jupyterapp.shell.activateById(panel.id);
+        panel.content.activate();
+        await window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs');
+        // Not awaited: the poll below watches the cells and the kernel.
+        window.jupyterapp.commands.execute('notebook:run-all-cells');
+      }""",
+        notebook_path,
+    )
+    quiet_since = [None]
+
+    def done(s: dict) -> bool:
+        cells = [c for c in s["cells"] if not c["empty"]]
+        busy = s["kernel"] != "idle" or any(c["running"] for c in cells)
+        finished = all(c["count"] is not None for c in cells) or any(c["error"] for c in cells)
+        if busy or not finished:
+            quiet_since[0] = None
+            return False
+        # idle twice in a row, half a second apart: comm messages may still follow
+        if quiet_since[0] is None:
+            quiet_since[0] = time.monotonic()
+            return False
+        return time.monotonic() - quiet_since[0] >= 0.5
+
+    return _poll(page, notebook_path, done, f"running all cells of {notebook_path}", timeout)
+
+
+def cell_problems(page, notebook_path: str) -> dict:
+    """Outputs that signal trouble: {'errors': [...], 'stderr': [...]} (cell index + text)."""
+    return page.evaluate(
+        "(path) => {"
+        + _FIND_PANEL
+        + r"""
+        const panel = findPanel(path);
+        const model = panel.content.model;
+        const errors = [], stderr = [];
+        for (let i = 0; i < model.cells.length; i++) {
+          const c = model.cells.get(i);
+          if (c.type !== 'code' || !c.outputs) continue;
+          for (const o of c.outputs.toJSON()) {
+            if (o.output_type === 'error') {
+              errors.push({ cell: i, text: `${o.ename}: ${o.evalue}` });
+            } else if (o.output_type === 'stream' && o.name === 'stderr') {
+              const t = Array.isArray(o.text) ? o.text.join('') : o.text;
+              stderr.push({ cell: i, text: t });
+            }
+          }
+        }
+        return { errors, stderr };
+      }""",
+        notebook_path,
+    )
+
+
+def callback_problems(page) -> dict:
+    """Errors and stderr the kernel sent outside cell execution (e.g. from slider observers)."""
+    return page.evaluate(
+        "() => ({ errors: window.__labProbe.kernelErrors || [],"
+        " stderr: window.__labProbe.kernelStderr || [] })"
+    )
+
+
+def widget_census(page) -> dict:
+    return page.evaluate(
+        """(slider) => ({
+          sliders: document.querySelectorAll(slider).length,
+          canvases: document.querySelectorAll('.jp-Notebook .jupyter-matplotlib-canvas-div').length,
+        })""",
+        SLIDER_SELECTOR,
+    )
+
+
+def choose_slider(page) -> int | None:
+    """Index (among SLIDER_SELECTOR matches) of the slider to move; see the module docstring."""
+    return page.evaluate(
+        r"""([sel, tag]) => {
+          const sliders = [...document.querySelectorAll(sel)];
+          if (!sliders.length) return null;
+          let i = sliders.findIndex((s) => s.classList.contains(tag));
+          if (i >= 0) return i;
+          i = sliders.findIndex((s) => {
+            const area = s.closest('.jp-OutputArea');
+            return area && area.querySelector('.jupyter-matplotlib-canvas-div');
+          });
+          return i >= 0 ? i : 0;
+        }""",
+        [SLIDER_SELECTOR, TAG_CLASS],
+    )
+
+
+def slider_handle(page, index: int):
+    return page.locator(SLIDER_SELECTOR).nth(index).locator(HANDLE_SELECTOR).first
+
+
+def snapshot(page) -> dict:
+    """What the reader sees: numbers in output text (slider readouts apart) and canvas pixels."""
+    data = page.evaluate(
+        r"""(canvasSel) => {
+          const numbers = [], readouts = [];
+          const re = /[-+\u2212]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?/g;
+          const areas = document.querySelectorAll('.jp-Notebook .jp-OutputArea-output');
+          for (const area of areas) {
+            const walker = document.createTreeWalker(area, NodeFilter.SHOW_TEXT);
+            for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+              const el = n.parentElement;
+              if (!el || el.closest('script, style, canvas')) continue;
+              if (!el.getClientRects().length) continue;  // display: none
+              const found = n.textContent.match(re);
+              if (!found) continue;
+              (el.closest('.widget-readout') ? readouts : numbers).push(...found);
+            }
+            const inputs = area.querySelectorAll('.widget-readout input, input.widget-readout');
+            for (const input of inputs) readouts.push(input.value);
+          }
+          const canvases = [...document.querySelectorAll(canvasSel)].map((c) => c.toDataURL());
+          return { numbers, readouts, canvases, draws: window.__labProbe.draws.length };
+        }""",
+        CANVAS_SELECTOR,
+    )
+    data["canvas_hashes"] = [hashlib.sha1(u.encode()).hexdigest()[:12] for u in data["canvases"]]
+    del data["canvases"]
+    return data
+
+
+def _aria(handle) -> tuple[float, float, float] | None:
+    vals = handle.evaluate(
+        "(h) => ['aria-valuenow', 'aria-valuemin', 'aria-valuemax']"
+        ".map((a) => parseFloat(h.getAttribute(a)))"
+    )
+    return None if any(v != v for v in vals) else tuple(vals)  # NaN check
+
+
+def _direction(handle, current: str) -> str:
+    """ArrowRight until the slider is at its maximum, then ArrowLeft, and back."""
+    vals = _aria(handle)
+    if vals is None:
+        return current
+    now, lo, hi = vals
+    if current == "ArrowRight" and now >= hi:
+        return "ArrowLeft"
+    if current == "ArrowLeft" and now <= lo:
+        return "ArrowRight"
+    return current
+
+
+def _wait_kernel_idle_and_quiet(page, path: str, since_draws: int, quiet_ms: float, timeout: float):
+    """Wait for a draw after `since_draws`, then `quiet_ms` without draws and an idle kernel.
+
+    Raises LabError at once when the kernel reports an error (a broken observer).
+    """
+    n_errors = len(callback_problems(page)["errors"])
+    page.wait_for_function(
+        "([path, n, quiet, errs]) => {"
+        + _FIND_PANEL
+        + r"""
+        const probe = window.__labProbe;
+        if ((probe.kernelErrors || []).length > errs) return true;
+        const d = probe.draws;
+        if (d.length <= n) return false;
+        if (performance.now() - d[d.length - 1] < quiet) return false;
+        const panel = findPanel(path);
+        return !panel || kernelStatus(panel) === 'idle';
+      }""",
+        arg=[path, since_draws, quiet_ms, n_errors],
+        timeout=timeout * 1000,
+        polling=25,
+    )
+    errors = callback_problems(page)["errors"][n_errors:]
+    if errors:
+        raise LabError(
+            "the kernel raised while reacting to the slider (see Lab's log console): "
+            + "; ".join(e["text"] for e in errors)
+        )
+
+
+def press_and_wait(
+    page, path: str, handle, presses: int = 3, *, quiet_ms: float = 400, timeout: float = 15.0
+) -> None:
+    """Focus the slider handle, press arrow keys one at a time, wait for the redraw each time."""
+    handle.scroll_into_view_if_needed()
+    handle.focus()
+    key = "ArrowRight"
+    for _ in range(presses):
+        key = _direction(handle, key)
+        before = page.evaluate("() => window.__labProbe.draws.length")
+        page.keyboard.press(key)
+        try:
+            _wait_kernel_idle_and_quiet(page, path, before, quiet_ms, timeout)
+        except LabError:
+            raise
+        except Exception as e:
+            raise LabError(
+                f"no ipympl redraw within {timeout:.0f} s after pressing {key} on the slider"
+            ) from e
+
+
+def measure_latency(page, path: str, handle, presses: int = 30, *, timeout: float = 15.0):
+    """Key press → first drawImage into an ipympl canvas, in ms, one press at a time."""
+    handle.scroll_into_view_if_needed()
+    handle.focus()
+    key = "ArrowRight"
+    latencies: list[float] = []
+    for _ in range(presses):
+        key = _direction(handle, key)
+        n_keys, n_draws = page.evaluate(
+            "() => [window.__labProbe.keydowns.length, window.__labProbe.draws.length]"
+        )
+        page.keyboard.press(key)
+        try:
+            _wait_kernel_idle_and_quiet(page, path, n_draws, 150, timeout)
+        except LabError:
+            raise
+        except Exception as e:
+            raise LabError(f"no ipympl redraw within {timeout:.0f} s after pressing {key}") from e
+        latency = page.evaluate(
+            r"""([k, n]) => {
+              const p = window.__labProbe;
+              const down = p.keydowns[k];
+              const draw = p.draws.slice(n).find((t) => t >= down.t);
+              return draw === undefined ? null : draw - down.t;
+            }""",
+            [n_keys, n_draws],
+        )
+        if latency is None:
+            raise LabError("a redraw came without a matching key press")
+        latencies.append(latency)
+    return latencies
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Linear-interpolated percentile (same as numpy's default), q in [0, 100]."""
+    xs = sorted(values)
+    if not xs:
+        raise ValueError("no values")
+    pos = (len(xs) - 1) * q / 100
+    lo = int(pos)
+    hi = min(lo + 1, len(xs) - 1)
+    return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
+
+
+def screenshot(page, path: Path, *, max_height: int = 8000) -> None:
+    """Screenshot of the whole notebook: the viewport grows to the notebook's height first."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    extra = page.evaluate(
+        """() => {
+          const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+          const outer = panel && panel.querySelector('.jp-WindowedPanel-outer');
+          const cells = panel ? panel.querySelectorAll('.jp-Cell') : [];
+          if (!outer || !cells.length) return 0;
+          const last = cells[cells.length - 1].getBoundingClientRect().bottom;
+          const bottom = last - outer.getBoundingClientRect().top + outer.scrollTop + 40;
+          return bottom - outer.clientHeight;
+        }"""
+    )
+    size = page.viewport_size or VIEWPORT
+    height = min(max_height, size["height"] + max(0, int(extra)))
+    if height != size["height"]:
+        page.set_viewport_size({"width": size["width"], "height": height})
+        page.wait_for_timeout(500)  # Lab relayouts, offscreen cells paint
+    page.screenshot(path=str(path), full_page=True)
+    if height != size["height"]:
+        page.set_viewport_size(size)
+
+
+def close_notebook(page, notebook_path: str) -> None:
+    """Shut the notebook's kernel down and close the page (no beforeunload prompt)."""
+    with contextlib.suppress(Exception):
+        page.evaluate(
+            "async (path) => {"
+            + _FIND_PANEL
+            + r"""
+            const panel = findPanel(path);
+            if (panel) await panel.sessionContext.shutdown();
+          }""",
+            notebook_path,
+        )
+    with contextlib.suppress(Exception):
+        page.close(run_before_unload=False)

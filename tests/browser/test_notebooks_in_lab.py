@@ -1,0 +1,141 @@
+"""Every course notebook, run in a real JupyterLab in headless Chromium.
+
+For each ``notebooks/*.ipynb`` (and the latency baseline in ``fixtures/``):
+
+1. open ``/lab/tree/<path>?reset`` (no tabs from an earlier session);
+2. clear the outputs and Run > Run All Cells; wait until every code cell has
+   run and the kernel is idle;
+3. fail if any cell shows an error (``ename: evalue``, a traceback) or a
+   stderr stream that contains a traceback. Other stderr (a ``UserWarning``,
+   say) does not fail the test: it is printed in the test's captured output.
+   Readers see those pink boxes too, so better avoid them;
+4. if the page shows a slider and an ipympl figure: read the numbers shown as
+   text in the outputs and hash the figure's pixels, press ArrowRight on the
+   slider three times (one press at a time, waiting for each redraw), and
+   require that the pixels changed AND that a number shown as text changed;
+5. save a screenshot of the whole notebook to ``build/screenshots/NAME.png``.
+
+Conventions for notebook authors
+--------------------------------
+- The slider that is moved: the first slider with the CSS class
+  ``drives-figure`` (``slider.add_class("drives-figure")``); else the first
+  slider shown in the same cell output as an ipympl figure (e.g.
+  ``widgets.VBox([slider, label, fig.canvas])``); else the first slider on
+  the page. Make that slider drive a live figure.
+- Its observer must redraw the figure (``fig.canvas.draw_idle()``) and update
+  a number shown as *text* (a ``widgets.Label``/``HTML`` or an
+  ``widgets.Output`` it prints into). The slider's own readout does not
+  count, except for the baseline fixture, which has no text output by design.
+- At its maximum the slider is moved left instead of right.
+- An exception in the observer does not show in any cell (Lab puts it in its
+  log console); the test catches it from the kernel's messages and fails.
+- A notebook is never written back: autosave is off in the test Lab.
+
+Run: ``.venv/bin/pytest tests/browser -q -p no:cacheprovider``.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from . import lab
+
+HERE = Path(__file__).resolve().parent
+NOTEBOOK_DIR = lab.REPO_ROOT / "notebooks"
+NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
+BASELINE = HERE / "fixtures" / "baseline.ipynb"
+SCREENSHOTS = lab.REPO_ROOT / "build" / "screenshots"
+PRESSES = 3
+
+
+def test_course_has_notebooks():
+    assert NOTEBOOKS, (
+        f"no notebooks/*.ipynb in {NOTEBOOK_DIR}: the browser tests below check only the "
+        "baseline fixture"
+    )
+
+
+def _check(label: str, ok: bool, message: str, shot: Path) -> None:
+    if not ok:
+        pytest.fail(f"{label}: {message}\n(screenshot: {shot})", pytrace=False)
+
+
+@pytest.mark.parametrize(
+    "notebook",
+    [*NOTEBOOKS, BASELINE],
+    ids=[p.name for p in NOTEBOOKS] + ["fixtures/baseline.ipynb"],
+)
+def test_notebook_in_lab(notebook: Path, lab_server, browser):
+    is_baseline = notebook == BASELINE
+    path = lab.relpath_in(lab_server, notebook)
+    shot = SCREENSHOTS / f"{notebook.stem}.png"
+    started = time.monotonic()
+    page = None
+    try:
+        page = lab.open_notebook(browser, lab_server, notebook)
+        lab.run_all_cells(page, path)
+        ran = time.monotonic()
+
+        problems = lab.cell_problems(page, path)
+        _check(
+            path,
+            not problems["errors"],
+            "cells raised: "
+            + "; ".join(f"cell {e['cell']}: {e['text']}" for e in problems["errors"]),
+            shot,
+        )
+        tracebacks = [s for s in problems["stderr"] if "Traceback" in s["text"]]
+        _check(
+            path,
+            not tracebacks,
+            "a traceback on stderr: "
+            + "; ".join(f"cell {s['cell']}: {s['text'][-500:]}" for s in tracebacks),
+            shot,
+        )
+        for s in problems["stderr"]:
+            print(f"{path} cell {s['cell']} wrote to stderr: {s['text'].strip()[:500]}")
+
+        census = lab.widget_census(page)
+        if census["sliders"] and census["canvases"]:
+            index = lab.choose_slider(page)
+            handle = lab.slider_handle(page, index)
+            before = lab.snapshot(page)
+            lab.press_and_wait(page, path, handle, PRESSES)
+            after = lab.snapshot(page)
+            where = f"after {PRESSES} × ArrowRight on slider #{index}"
+            _check(
+                path,
+                before["canvas_hashes"] != after["canvas_hashes"],
+                f"{where} the ipympl figure's pixels did not change",
+                shot,
+            )
+            if is_baseline:
+                changed = before["readouts"] != after["readouts"]
+                what = "the slider's readout"
+            else:
+                changed = before["numbers"] != after["numbers"]
+                what = "any number shown as text in the outputs (slider readouts apart)"
+            _check(
+                path,
+                changed,
+                f"{where} {what} did not change: before {before['numbers'] or before['readouts']}"
+                f", after {after['numbers'] or after['readouts']}",
+                shot,
+            )
+            for s in lab.callback_problems(page)["stderr"]:
+                print(f"{path}: the slider's observer wrote to stderr: {s['text'].strip()[:500]}")
+        else:
+            print(f"{path}: {census['sliders']} sliders, {census['canvases']} figures: not moved")
+        print(f"{path}: open + run {ran - started:.1f} s, total {time.monotonic() - started:.1f} s")
+    except lab.LabError as e:
+        pytest.fail(f"{path}: {e}\n(screenshot: {shot})", pytrace=False)
+    finally:
+        if page is not None:
+            try:
+                lab.screenshot(page, shot)
+            except Exception as e:  # keep the test's own failure, if any, in front
+                print(f"{path}: no screenshot: {e}")
+            lab.close_notebook(page, path)
