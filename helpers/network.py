@@ -99,9 +99,10 @@ def _activation_names(activation, n_layers):
     """One activation name per layer, from a single name or a list of names."""
     if isinstance(activation, str):
         return [_check_activation_name(activation)] * n_layers
-    if not isinstance(activation, (list, tuple)):
-        _check_activation_name(activation)  # raises the ValueError that names the choices
-    names = list(activation)
+    try:
+        names = [str(n) if isinstance(n, np.str_) else n for n in activation]
+    except TypeError:  # neither a name nor a list of names
+        _check_activation_name(activation)
     if len(names) != n_layers:
         raise ValueError(
             f"expected one activation per layer ({n_layers} names), got {len(names)}: {names!r}"
@@ -342,6 +343,7 @@ def _as_layers(grads, like):
 
 def output_gradient(layers, x, activation="linear"):
     """∂ŷ/∂(every weight and bias) for one sample of a network with one output."""
+    layers = _check_layers(layers)
     trace = forward(layers, x, activation)
     if not trace.single or layers[-1].W.shape[1] != 1:
         raise ValueError(
@@ -353,11 +355,12 @@ def output_gradient(layers, x, activation="linear"):
 
 
 def stability_bound(layers, x, activation="linear"):
-    """The largest learning rate for which one step cannot overshoot, 2 / ‖∇ŷ‖².
+    """The learning rate past which a step makes the error grow: 2 / ‖∇ŷ‖².
 
     Near the current weights a step of ``lr`` changes ŷ by about
-    ``−lr·‖∇ŷ‖²·(ŷ − y)``; with ``lr·‖∇ŷ‖² > 2`` the new error is larger than
-    the old one, step after step.
+    ``−lr·‖∇ŷ‖²·(ŷ − y)``. With ``lr·‖∇ŷ‖² = 1`` the step lands on the target
+    (to first order); between 1 and 2 it overshoots but the miss shrinks; past
+    2 it overshoots by more than it was off, so the error grows step after step.
     """
     g = output_gradient(layers, x, activation)
     sq = sum(float((p**2).sum()) for L in g for p in (L.W, L.b) if p is not None)
