@@ -1,0 +1,486 @@
+"""Notebook 05: training, the learning rate, and where gradient descent diverges.
+
+:class:`LearningRateExplorer` trains the worked example live: a learning-rate
+slider, a number of steps, and a "shown step" that a Play button animates.
+Its left panel is the error over the steps (log scale), its right panel a
+sweep of many learning rates (final error against learning rate, log-log)
+with the three regimes it finds, the stability bound 2/‖∇ŷ‖² and the current
+rate marked. :func:`classify_rates` is what finds the regimes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.ticker import LogLocator, NullLocator
+
+from ..examples import WORKED_EXAMPLE
+from ..network import output_gradient, stability_bound, sweep_learning_rates, train
+from ..plots import COLORS, fmt, live_figure
+from ..widgets import Dashboard, lr_slider
+
+__all__ = [
+    "ERROR_FLOOR",
+    "LR_GRID",
+    "REGIMES",
+    "LearningRateExplorer",
+    "Regimes",
+    "classify_rates",
+    "gradient_norm_squared",
+    "lr_grid",
+]
+
+#: Errors below this are drawn at it: a log scale has no room for an exact 0.
+ERROR_FLOOR = 1e-30
+
+#: The regimes a sweep sorts learning rates into, in the order they appear as lr grows.
+REGIMES = ("converges", "neither", "diverges")
+
+_REGIME_COLORS = {
+    "converges": COLORS["accent"],
+    "neither": COLORS["yellow"],
+    "diverges": COLORS["negative"],
+}
+
+
+def lr_grid(lo=0.001, hi=0.1):
+    """Round learning rates with two significant figures, from ``lo`` to ``hi``.
+
+    0.001, 0.0011, … 0.0099, 0.01, 0.011, … 0.099, 0.1: dense enough to land
+    on 0.016, 0.017, 0.022, 0.029, 0.03 and 0.05 exactly, and evenly spread
+    on a logarithmic scale.
+    """
+    grid = set()
+    for exponent in range(int(np.floor(np.log10(lo))) - 1, int(np.ceil(np.log10(hi))) + 1):
+        for mantissa in range(10, 100):
+            value = round(mantissa * 10.0 ** (exponent - 1), 12)
+            if lo <= value <= hi:
+                grid.add(value)
+    return sorted(grid)
+
+
+#: The learning rates the explorer's slider offers.
+LR_GRID = lr_grid()
+
+
+def gradient_norm_squared(layers, x, activation="linear"):
+    """‖∇ŷ‖²: the sum of (∂ŷ/∂w)² over every weight and bias, at ``layers``."""
+    g = output_gradient(layers, x, activation)
+    return sum(float((p**2).sum()) for L in g for p in (L.W, L.b) if p is not None)
+
+
+# --------------------------------------------------------------------------
+# Regimes of a sweep
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class Regimes:
+    """Each learning rate of a sweep sorted into converges / neither / diverges.
+
+    ``labels[r]`` is the regime of ``lrs[r]``; ``runs`` lists the stretches of
+    consecutive rates with the same regime as ``(regime, first lr, last lr)``.
+    """
+
+    lrs: np.ndarray
+    labels: np.ndarray
+    runs: list
+    tiny: float
+    epochs: int
+
+    def regime_of(self, lr):
+        """The regime of the swept rate closest to ``lr`` (on a log scale)."""
+        r = int(np.argmin(np.abs(np.log(self.lrs) - np.log(lr))))
+        return str(self.labels[r])
+
+    def first(self, regime):
+        """The smallest swept rate in ``regime`` (None if there is none)."""
+        hit = self.lrs[self.labels == regime]
+        return float(hit.min()) if hit.size else None
+
+    def last(self, regime):
+        """The largest swept rate in ``regime`` (None if there is none)."""
+        hit = self.lrs[self.labels == regime]
+        return float(hit.max()) if hit.size else None
+
+    def describe(self):
+        """The stretches in plain words, one per line."""
+        words = {
+            "converges": f"converges (error below {self.tiny:.0e})",
+            "neither": "neither converges nor diverges",
+            "diverges": "diverges",
+        }
+        lines = [f"{len(self.lrs)} learning rates, {self.epochs} steps each:"]
+        for regime, lo, hi in self.runs:
+            lines.append(f"  lr {fmt(lo, 4)} to {fmt(hi, 4)}: {words[regime]}")
+        return "\n".join(lines)
+
+
+def classify_rates(sweep, tiny=1e-10):
+    """Sort the rates of a :class:`~helpers.network.Sweep` into the three regimes.
+
+    A rate *diverges* if its training diverged (``sweep.diverged``), *converges*
+    if its final error is below ``tiny``, and is *neither* otherwise (still
+    oscillating, or converging too slowly to get there in the steps given).
+    """
+    final = sweep.final_errors
+    labels = np.where(
+        sweep.diverged, "diverges", np.where(final < tiny, "converges", "neither")
+    ).astype(object)
+    order = np.argsort(sweep.lrs)
+    lrs, labels = sweep.lrs[order], labels[order]
+    runs = []
+    start = 0
+    for r in range(1, len(lrs) + 1):
+        if r == len(lrs) or labels[r] != labels[start]:
+            runs.append((str(labels[start]), float(lrs[start]), float(lrs[r - 1])))
+            start = r
+    return Regimes(
+        lrs=lrs, labels=labels, runs=runs, tiny=float(tiny), epochs=sweep.errors.shape[1] - 1
+    )
+
+
+# --------------------------------------------------------------------------
+# The explorer
+# --------------------------------------------------------------------------
+
+
+def _play_step(epochs):
+    """A Play increment that lands exactly on ``epochs`` in about 100 frames."""
+    most = max(1, epochs // 100)
+    return max(d for d in range(1, most + 1) if epochs % d == 0)
+
+
+class LearningRateExplorer(Dashboard):
+    """Train the worked example live at any learning rate, and see where it sits among all rates.
+
+    Controls: ``lr`` (a logarithmic slider of round values), ``epochs`` (how
+    many steps to train) and ``step`` (how much of the run is shown; the Play
+    button animates it, and the ◀/▶ buttons move it one step).
+
+    Left panel: the error after each step up to the shown step, on a log
+    scale, with a marker on the shown step. A run that diverges is drawn up to
+    its last sane step and the divergence is said in words.
+    Right panel: the final error of ``sweep_rates`` learning rates after
+    ``sweep_epochs`` steps (computed once), the regimes found in it, the bound
+    2/‖∇ŷ‖² at the starting weights, and the current rate.
+    """
+
+    def __init__(
+        self,
+        example=WORKED_EXAMPLE,
+        lr=None,
+        epochs=300,
+        lr_choices=LR_GRID,
+        sweep_rates=800,
+        sweep_epochs=300,
+        tiny=1e-10,
+    ):
+        self.example = example
+        lr = example.lr if lr is None else lr
+        self._history = None
+        self._history_key = None
+
+        self.norm_squared = gradient_norm_squared(example.layers, example.x, example.activation)
+        self.bound = stability_bound(example.layers, example.x, example.activation)
+        lo, hi = min(lr_choices), max(lr_choices)
+        self.sweep = sweep_learning_rates(
+            example.layers,
+            example.x,
+            example.target,
+            np.geomspace(lo, hi, sweep_rates),
+            sweep_epochs,
+            example.activation,
+        )
+        self.regimes = classify_rates(self.sweep, tiny)
+
+        lr_control = lr_slider(lr, choices=lr_choices)
+        lr_control.layout.width = "380px"
+        lr_control.add_class("drives-figure")
+        epochs_control = widgets.IntSlider(
+            value=epochs,
+            min=10,
+            max=1000,
+            step=10,
+            description="steps",
+            continuous_update=True,
+            style={"description_width": "3em"},
+            layout=widgets.Layout(width="300px"),
+        )
+        step_control = widgets.IntSlider(
+            value=epochs,
+            min=0,
+            max=epochs,
+            description="shown",
+            continuous_update=True,
+            style={"description_width": "3em"},
+            layout=widgets.Layout(width="380px"),
+        )
+        self.play = widgets.Play(
+            value=epochs, min=0, max=epochs, step=_play_step(epochs), interval=60
+        )
+        self.play.description = "Play the training"
+        widgets.link((self.play, "value"), (step_control, "value"))
+        self.back_button = widgets.Button(
+            description="",
+            icon="step-backward",
+            tooltip="One step back",
+            layout=widgets.Layout(width="3em"),
+        )
+        self.forward_button = widgets.Button(
+            description="",
+            icon="step-forward",
+            tooltip="One step on",
+            layout=widgets.Layout(width="3em"),
+        )
+        self.back_button.on_click(
+            lambda _b: self.update(step=max(0, self.controls["step"].value - 1))
+        )
+        self.forward_button.on_click(
+            lambda _b: self.update(
+                step=min(self.controls["step"].max, self.controls["step"].value + 1)
+            )
+        )
+
+        fig, (self.ax_run, self.ax_sweep) = live_figure(8.0, 3.3, 1, 2)
+        fig.subplots_adjust(left=0.09, right=0.98, bottom=0.16, top=0.88, wspace=0.3)
+        self._build_run_panel()
+        self._build_sweep_panel()
+        super().__init__(
+            {"lr": lr_control, "epochs": epochs_control, "step": step_control}, fig, columns=2
+        )
+        self.refresh()
+
+    # -- the figure, made once ------------------------------------------------
+
+    def _build_run_panel(self):
+        ax = self.ax_run
+        ax.set_yscale("log")
+        ax.yaxis.set_major_locator(LogLocator(base=10.0, numticks=6))
+        ax.yaxis.set_minor_locator(NullLocator())
+        ax.set_xlabel("step")
+        ax.set_ylabel("error E")
+        ax.set_title("Training at this learning rate", loc="left")
+        (self.curve,) = ax.plot([], [], color=COLORS["positive"], lw=1.6)
+        (self.marker,) = ax.plot([], [], "o", color=COLORS["positive"], ms=6)
+        # Where a run diverged: a line at that step and a cross at the top edge.
+        self.diverged_line = ax.axvline(0, color=COLORS["negative"], ls=":", lw=1.2)
+        (self.diverged_mark,) = ax.plot(
+            [0], [0.93], "X", color=COLORS["negative"], ms=9, transform=ax.get_xaxis_transform()
+        )
+        self.status = ax.text(
+            0.98, 0.93, "", transform=ax.transAxes, ha="right", va="top", fontsize="small"
+        )
+
+    def _build_sweep_panel(self):
+        ax = self.ax_sweep
+        sweep, regimes = self.sweep, self.regimes
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlim(sweep.lrs.min(), sweep.lrs.max())
+        ax.set_xlabel("learning rate lr")
+        ax.set_ylabel(f"error after {regimes.epochs} steps")
+        ax.set_title(f"{len(sweep.lrs)} learning rates", loc="left")
+
+        final = np.maximum(sweep.final_errors, ERROR_FLOOR)
+        sane = ~sweep.diverged
+        top = float(final[sane].max()) if sane.any() else 1.0
+        ax.set_ylim(ERROR_FLOOR / 1e3, top * 1e3)
+        # Few ticks on a log axis that spans 35 decades: every tick is a text to render.
+        ax.yaxis.set_major_locator(LogLocator(base=10.0, numticks=5))
+        ax.yaxis.set_minor_locator(NullLocator())
+        self.spans = []
+        for regime, lo, hi in regimes.runs:
+            span = ax.axvspan(lo, hi, color=_REGIME_COLORS[regime], alpha=0.18, lw=0)
+            self.spans.append((regime, span))
+        # Label each regime once, on its widest stretch, where no dots are drawn.
+        span_decades = np.log10(sweep.lrs.max() / sweep.lrs.min())
+        self.regime_text = {}
+        for regime in REGIMES:
+            stretches = [(np.log10(hi / lo), lo, hi) for r, lo, hi in regimes.runs if r == regime]
+            if not stretches:
+                continue
+            width, lo, hi = max(stretches)
+            narrow = width < 0.2 * span_decades
+            # Off the centre of a narrow stretch, so the bound's line does not cross it.
+            self.regime_text[regime] = ax.text(
+                lo * (hi / lo) ** (0.3 if narrow else 0.5),
+                0.45,
+                regime,
+                transform=ax.get_xaxis_transform(),
+                ha="center",
+                va="center",
+                fontsize="small",
+                rotation=90 if narrow else 0,
+                color=COLORS["neutral"] if regime == "neither" else _REGIME_COLORS[regime],
+            )
+        (self.sweep_line,) = ax.plot(
+            sweep.lrs[sane],
+            final[sane],
+            ".",
+            ms=2,
+            color=COLORS["neutral"],
+        )
+        div_lrs = sweep.lrs[sweep.diverged]
+        (self.sweep_diverged,) = ax.plot(
+            div_lrs,
+            np.full(div_lrs.shape, 0.96),
+            "x",
+            ms=3,
+            color=COLORS["negative"],
+            transform=ax.get_xaxis_transform(),
+        )
+        self.bound_line = ax.axvline(self.bound, color="black", ls="--", lw=1)
+        self.bound_text = ax.text(
+            self.bound,
+            0.04,
+            f" 2/‖∇ŷ‖² = {fmt(self.bound, 3)}",
+            transform=ax.get_xaxis_transform(),
+            fontsize="small",
+            ha="left",
+            va="bottom",
+        )
+        self.lr_line = ax.axvline(self.bound, color=COLORS["positive"], lw=2)
+        self.lr_text = ax.text(
+            self.bound,
+            1.0,
+            "lr",
+            transform=ax.get_xaxis_transform(),
+            ha="center",
+            va="bottom",
+            fontsize="small",
+            color=COLORS["positive"],
+        )
+
+    # -- controls and layout ------------------------------------------------
+
+    def _set_step_range(self, epochs):
+        """Let the shown step run from 0 to ``epochs``; stay at the end if it was there."""
+        step = self.controls["step"] if hasattr(self, "controls") else None
+        if step is None or step.max == epochs:
+            return
+        at_end = step.value >= step.max
+        was_busy = self._busy
+        self._busy = True  # these changes are part of one update, not new ones
+        try:
+            if epochs > step.max:
+                step.max = epochs
+                self.play.max = epochs
+            else:
+                self.play.max = epochs
+                step.max = epochs
+            self.play.step = _play_step(epochs)
+            if at_end:
+                step.value = epochs
+        finally:
+            self._busy = was_busy
+
+    def update(self, **values):
+        if "epochs" in values:
+            self._set_step_range(int(values["epochs"]))
+        super().update(**values)
+
+    @property
+    def widget(self):
+        if self._widget is None:
+            base = Dashboard.widget.fget(self)
+            c = self.controls
+            self._widget = widgets.VBox(
+                [
+                    widgets.HBox([c["lr"], c["epochs"]]),
+                    widgets.HBox(
+                        [
+                            self.play,
+                            self.back_button,
+                            self.forward_button,
+                            c["step"],
+                            self.reset_button,
+                        ]
+                    ),
+                    *base.children[len(base.children) - 4 :],
+                ]
+            )
+        return self._widget
+
+    # -- one training run, cached for the animation -------------------------
+
+    def history(self, lr, epochs):
+        """``train()`` on the example at ``lr`` for ``epochs`` steps (the last run is kept)."""
+        key = (float(lr), int(epochs))
+        if key != self._history_key:
+            ex = self.example
+            self._history = train(ex.layers, ex.x, ex.target, lr, int(epochs), ex.activation)
+            self._history_key = key
+        return self._history
+
+    # -- redraw ---------------------------------------------------------------
+
+    def redraw(self, lr, epochs, step):
+        self._set_step_range(epochs)
+        step = min(self.controls["step"].value, epochs)
+        h = self.history(lr, epochs)
+        errors = h.errors
+        last = len(errors) - 1  # the last step with a sane error
+        shown = min(step, last)
+        drawn = np.maximum(errors, ERROR_FLOOR)
+
+        steps = np.arange(shown + 1)
+        self.curve.set_data(steps, drawn[: shown + 1])
+        self.marker.set_data([shown], [drawn[shown]])
+        # A run that blows up in a few steps would be a dot at the left of 0..epochs.
+        d = h.diverged_at
+        self.ax_run.set_xlim(0, epochs if d is None else min(epochs, max(10, 2 * d)))
+        lo, hi = float(drawn.min()), float(drawn.max())
+        self.ax_run.set_ylim(max(lo / 10, ERROR_FLOOR / 10), max(hi * 10, lo * 1e3))
+
+        diverged_here = d is not None and step >= d
+        self.diverged_line.set_xdata([d if d is not None else 0] * 2)
+        self.diverged_mark.set_xdata([d if d is not None else 0])
+        self.diverged_line.set_visible(diverged_here)
+        self.diverged_mark.set_visible(diverged_here)
+        if d is not None:
+            self.say(
+                f"Diverged at step {d}: the error passed {h.max_error:.0e} (it was "
+                f"{fmt(h.final_error)} at step {d - 1}). The curve stops at the last sane step."
+            )
+        self.status.set_text(f"lr = {lr:g}" + (f"\ndiverged at step {d}" if diverged_here else ""))
+
+        self.lr_line.set_xdata([lr, lr])
+        self.lr_text.set_x(lr)
+        factor = lr * self.norm_squared
+        regime = self.regimes.regime_of(lr)
+        shown_error = fmt(errors[shown])
+        if errors[shown] < ERROR_FLOOR:
+            shown_error += f" (drawn at {fmt(ERROR_FLOOR)})"
+        return "\n".join(
+            [
+                _run_sentence(h),
+                f"Shown: step {shown} of {epochs}, error {shown_error}.",
+                f"At the start ‖∇ŷ‖² = {fmt(self.norm_squared, 6)}, so the bound 2/‖∇ŷ‖² = "
+                f"{fmt(self.bound, 4)}; here lr·‖∇ŷ‖² = {fmt(factor, 4)} "
+                + ("(above 2: the first step overshoots)." if factor > 2 else "(below 2)."),
+                f"In the sweep ({self.regimes.epochs} steps) lr = {lr:g} {_regime_words(regime)}.",
+            ]
+        )
+
+
+def _run_sentence(h):
+    if h.diverged_at is None:
+        return (
+            f"lr = {h.lr:g}, {h.epochs} steps: the error went from {fmt(h.errors[0])} "
+            f"to {fmt(h.final_error)}."
+        )
+    return (
+        f"lr = {h.lr:g}, {h.epochs} steps: diverged at step {h.diverged_at}; the last sane "
+        f"error was {fmt(h.final_error)} at step {h.diverged_at - 1}."
+    )
+
+
+def _regime_words(regime):
+    return {
+        "converges": "converges",
+        "neither": "neither converges nor diverges",
+        "diverges": "diverges",
+    }[regime]
