@@ -1,17 +1,71 @@
-"""Notebook 01: the forward pass, live on the network diagram."""
+"""Notebook 01: the forward pass, live on the network diagram.
+
+The dashboard draws the 2-2-1 network with every unit's value and every
+weight on its edge, and beside it the three sums that make the forward pass,
+written out with the current numbers. Move a weight or an input and both the
+diagram and the sums change.
+"""
 
 from __future__ import annotations
 
+import matplotlib as mpl
+
 from ..examples import WORKED_EXAMPLE
-from ..network import from_named
-from ..plots import NetworkDiagram, fmt, live_figure
+from ..network import forward, from_named, weight_names
+from ..plots import NetworkDiagram, fmt, live_figure, node_names
 from ..widgets import Dashboard, input_slider, weight_slider
 
-__all__ = ["ForwardPassDashboard"]
+__all__ = ["ForwardPassDashboard", "predict", "sign_word", "sum_text", "text_scale", "weight_table"]
+
+#: Significant figures of the values written in the nodes and the sums:
+#: enough to show the worked example exactly (ŷ = 2.2136).
+DIGITS = 6
+
+
+def text_scale():
+    """How much larger than the base size (10 pt) the course style makes text.
+
+    ``apply_style(1.6)`` for a projector gives 1.6: the figures grow with it,
+    so that labels still fit in the nodes and nothing is clipped.
+    """
+    return max(1.0, float(mpl.rcParams["font.size"]) / 10.0)
+
+
+def sign_word(value):
+    """``"positive"``, ``"zero"`` or ``"negative"``: the answer to a predict-first question."""
+    value = float(value)
+    if value > 0:
+        return "positive"
+    if value < 0:
+        return "negative"
+    return "zero"
+
+
+def _factor(value):
+    """A number as a factor in a product: negative numbers in parentheses."""
+    text = fmt(value, DIGITS)
+    return f"({text})" if text.startswith("−") else text
+
+
+def sum_text(unit, inputs, weights, values, total):
+    """One unit's weighted sum in symbols, with numbers, and its value (three lines).
+
+    >>> sum_text("h1", ["i1", "i2"], ["w1", "w2"], [(8, 0.21), (12, 0.56)], 8.4)
+    'h1 = i1·w1 + i2·w2\\n    = 8·0.21 + 12·0.56\\n    = 8.4'
+    """
+    symbols = " + ".join(f"{a}·{w}" for a, w in zip(inputs, weights))
+    numbers = " + ".join(f"{_factor(a)}·{_factor(w)}" for a, w in values)
+    pad = " " * (len(unit) + 1)
+    return f"{unit} = {symbols}\n{pad}= {numbers}\n{pad}= {fmt(total, DIGITS)}"
 
 
 class ForwardPassDashboard(Dashboard):
-    """Sliders for w1..w6 and the inputs; the diagram shows h1, h2 and ŷ as they change."""
+    """Sliders for w1..w6 and the inputs; the diagram shows h1, h2 and ŷ as they change.
+
+    Beside the diagram, each unit's sum is written out with the current
+    numbers (``sum_texts["h1"]`` etc.), so a student sees which sum a slider
+    enters: w1 changes h1 and then ŷ, never h2.
+    """
 
     def __init__(self, example=WORKED_EXAMPLE):
         self.example = example
@@ -19,9 +73,39 @@ class ForwardPassDashboard(Dashboard):
         controls = {name: weight_slider(name, value) for name, value in named.items()}
         for k, value in enumerate(example.x):
             controls[f"i{k + 1}"] = input_slider(f"i{k + 1}", float(value))
-        fig, ax = live_figure(6.4, 3.2)
-        fig.subplots_adjust(0, 0, 1, 1)
-        self.diagram = NetworkDiagram(ax, [len(example.x), 2, 1])
+        self.weight_scale = max(abs(c.min) for n, c in controls.items() if n.startswith("w"))
+        k = text_scale()
+        fig, (ax, ax_sums) = live_figure(
+            8.0 * k, 3.3 * k, 1, 2, gridspec_kw={"width_ratios": [1.9, 1]}
+        )
+        fig.subplots_adjust(left=0.0, right=0.99, top=0.98, bottom=0.02, wspace=0.02)
+        sizes = [L.W.shape[0] for L in example.layers] + [example.layers[-1].W.shape[1]]
+        self.diagram = NetworkDiagram(ax, sizes, label_position=0.36)
+        self.diagram.nodes.set_sizes([1900 * k**2])
+        for text in self.diagram.edge_text.values():
+            text.set_fontsize("small")
+        ax.set_xlim(-0.1, 1.1)
+
+        # Which inputs and weights feed each unit, from the helpers' own numbering.
+        self._feeds = {}
+        names = self.diagram.names
+        for wname, (layer, i, j) in weight_names(example.layers).items():
+            unit = names[layer + 1][j]
+            self._feeds.setdefault(unit, []).append((names[layer][i], wname))
+        ax_sums.set_axis_off()
+        self.sum_texts = {}
+        units = list(self._feeds)
+        for k, unit in enumerate(units):
+            self.sum_texts[unit] = ax_sums.text(
+                0.0,
+                1.0 - k / len(units),
+                unit,
+                transform=ax_sums.transAxes,
+                va="top",
+                ha="left",
+                fontsize="small",
+                family="DejaVu Sans Mono",
+            )
         super().__init__(controls, fig)
         self.refresh()
 
@@ -29,7 +113,20 @@ class ForwardPassDashboard(Dashboard):
         weights = {k: v for k, v in values.items() if k.startswith("w")}
         layers = from_named(weights, self.example.layers)
         x = [values[f"i{k + 1}"] for k in range(len(self.example.x))]
-        trace = self.diagram.update(layers, x)
+        trace = self.diagram.update(layers, x, weight_scale=self.weight_scale)
+
+        # The nodes and the sums show the same values, to DIGITS figures.
+        shown = {}
+        for layer, names in enumerate(self.diagram.names):
+            for j, name in enumerate(names):
+                shown[name] = float(trace.a[layer][0][j])
+                self.diagram.node_text[name].set_text(f"{name}\n{fmt(shown[name], DIGITS)}")
+        for unit, feeds in self._feeds.items():
+            pairs = [(shown[src], weights[w]) for src, w in feeds]
+            self.sum_texts[unit].set_text(
+                sum_text(unit, [s for s, _ in feeds], [w for _, w in feeds], pairs, shown[unit])
+            )
+
         h = trace.hidden[0]
         return (
             f"h1 = {fmt(h[0], 6)}, h2 = {fmt(h[1], 6)}, ŷ = {fmt(trace.output[0], 6)} "
@@ -37,3 +134,26 @@ class ForwardPassDashboard(Dashboard):
             + ", ".join(f"{k} = {fmt(v)}" for k, v in weights.items())
             + ")"
         )
+
+
+def weight_table(example=WORKED_EXAMPLE):
+    """Every weight with the units it joins and its value: ``[("w1", "i1", "h1", 0.21), …]``."""
+    layers = example.layers
+    sizes = [L.W.shape[0] for L in layers] + [layers[-1].W.shape[1]]
+    names = node_names(sizes)
+    named = example.named
+    return [
+        (w, names[layer][i], names[layer + 1][j], named[w])
+        for w, (layer, i, j) in weight_names(layers).items()
+    ]
+
+
+def predict(example=WORKED_EXAMPLE, x=None, **named):
+    """ŷ of ``example``, optionally for another input ``x`` and with some weights changed.
+
+    ``predict(w5=0.46)`` is the prediction with w5 = 0.46 and the other weights
+    as they are; ``predict(x=[-8, 12])`` the prediction for another input.
+    """
+    changed = example.with_weights(**named) if named else example
+    x = changed.x if x is None else x
+    return float(forward(changed.layers, x, changed.activation).output[0])
