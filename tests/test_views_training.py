@@ -1,0 +1,469 @@
+"""Notebook 05: the learning-rate explorer, the regimes of the sweep, and the matrix-form checker.
+
+The explorer is driven the way its sliders drive it (``update``) and its
+artists are compared with ``train()``; the sweep's regimes are checked
+against ``train()`` one rate at a time; the numbers the notebook teaches are
+pinned to CONTENT.md.
+"""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.collections import Collection  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
+
+from helpers.examples import WORKED_EXAMPLE  # noqa: E402
+from helpers.exercises.matrix_form import (  # noqa: E402
+    check_matrix_gradients,
+    expected_matrix_gradients,
+)
+from helpers.network import (  # noqa: E402
+    Layer,
+    backward,
+    forward,
+    output_gradient,
+    stability_bound,
+    sweep_learning_rates,
+    train,
+)
+from helpers.views.training import (  # noqa: E402
+    ERROR_FLOOR,
+    LR_GRID,
+    LearningRateExplorer,
+    classify_rates,
+    gradient_norm_squared,
+    lr_grid,
+)
+
+EX = WORKED_EXAMPLE
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def explorer():
+    dash = LearningRateExplorer()
+    yield dash
+    plt.close(dash.fig)
+
+
+def expected_history(lr, epochs=300):
+    return train(EX.layers, EX.x, EX.target, lr, epochs)
+
+
+def assert_all_artists_finite(fig):
+    """No nan or inf in the data of any artist of the figure."""
+    for artist in fig.findobj():
+        if not artist.get_visible():
+            continue
+        if isinstance(artist, Line2D):
+            xy = np.asarray(artist.get_xydata(), dtype=float)
+            assert np.all(np.isfinite(xy)), f"{artist} has {xy}"
+        elif isinstance(artist, Text):
+            assert np.all(np.isfinite(np.asarray(artist.get_position(), dtype=float))), artist
+            assert "nan" not in artist.get_text() and "inf" not in artist.get_text(), artist
+        elif isinstance(artist, Collection):
+            offsets = np.asarray(artist.get_offsets(), dtype=float)
+            assert np.all(np.isfinite(offsets)), artist
+        elif isinstance(artist, Patch):
+            vertices = artist.get_path().vertices
+            assert np.all(np.isfinite(vertices)), artist
+    for ax in fig.axes:
+        assert np.all(np.isfinite(ax.get_xlim())) and np.all(np.isfinite(ax.get_ylim()))
+
+
+# --------------------------------------------------------------------------
+# The numbers the notebook teaches (CONTENT.md)
+# --------------------------------------------------------------------------
+
+
+def test_article_learning_rate_blows_up_as_content_says():
+    h = train(EX.layers, EX.x, EX.target, EX.lr, 20, max_error=np.inf)
+    assert EX.lr == 0.05
+    assert h.errors[0] == pytest.approx(1.59561248, rel=1e-12)
+    assert h.errors[1] == pytest.approx(49.2472892847, rel=1e-11)
+    assert h.errors[2] == pytest.approx(1.366e5, rel=1e-3)
+    assert h.errors[3] == pytest.approx(2.77e15, rel=1e-2)
+    assert h.diverged_at is not None and h.diverged_at <= 7
+    assert "diverged at step" in h.describe()
+    # With the default cap the same run stops at step 3, once E passes 1e12.
+    capped = train(EX.layers, EX.x, EX.target, EX.lr, 20)
+    assert capped.diverged_at == 3
+    np.testing.assert_array_equal(capped.errors, h.errors[:3])
+
+
+def test_stability_bound_numbers():
+    assert gradient_norm_squared(EX.layers, EX.x) == pytest.approx(89.9856, rel=1e-12)
+    g = output_gradient(EX.layers, EX.x)
+    h1, h2 = 8.4, 1.76
+    by_hand = h1**2 + h2**2 + sum((i * w) ** 2 for i in (8, 12) for w in (0.23, 0.16))
+    assert gradient_norm_squared(EX.layers, EX.x) == pytest.approx(by_hand, rel=1e-12)
+    np.testing.assert_allclose(g[1].W[:, 0], [h1, h2])
+    assert stability_bound(EX.layers, EX.x) == pytest.approx(2 / 89.9856, rel=1e-12)
+    assert round(stability_bound(EX.layers, EX.x), 4) == 0.0222
+
+
+def test_learning_rate_regimes_as_content_says():
+    assert train(EX.layers, EX.x, EX.target, 0.01, 1).errors[1] == pytest.approx(5.1e-4, rel=0.01)
+    assert 0.01 * gradient_norm_squared(EX.layers, EX.x) == pytest.approx(0.9, abs=0.001)
+    for lr in (0.001, 0.01, 0.016):
+        h = expected_history(lr)
+        assert h.diverged_at is None and h.final_error < 1e-10
+    for lr in (0.017, 0.02, 0.025, 0.029):
+        h = expected_history(lr)
+        assert h.diverged_at is None and h.final_error > 1e-10
+    assert expected_history(0.030).diverged_at <= 12
+    for lr in (0.045, 0.05, 0.06, 0.1):
+        assert expected_history(lr).diverged_at <= 3
+
+
+def test_one_step_at_the_article_rate():
+    trace = forward(EX.layers, EX.x)
+    grads = backward(EX.layers, trace, EX.target)
+    new = [Layer(L.W - EX.lr * g.W) for L, g in zip(EX.layers, grads)]
+    np.testing.assert_allclose(new[0].W, [[0.3743488, 0.3043296], [0.8065232, 0.1914944]])
+    np.testing.assert_allclose(new[1].W[:, 0], [0.980288, 0.3172032])
+    assert forward(new, EX.x).output[0] == pytest.approx(13.924443489, rel=1e-10)
+
+
+# --------------------------------------------------------------------------
+# The learning-rate grid
+# --------------------------------------------------------------------------
+
+
+def test_lr_grid_lands_on_the_rates_the_notebook_names():
+    for lr in (0.001, 0.01, 0.016, 0.017, 0.022, 0.029, 0.03, 0.05, 0.1):
+        assert lr in LR_GRID  # exact float equality: the slider can land on it
+    assert LR_GRID == sorted(LR_GRID) and len(set(LR_GRID)) == len(LR_GRID)
+    ratios = np.diff(np.log10(LR_GRID))
+    assert ratios.max() < 0.05  # at most ~12 % between neighbours
+    assert lr_grid(0.01, 0.02) == [round(0.01 + k * 0.001, 12) for k in range(11)]
+
+
+def test_slider_offers_the_grid(explorer):
+    options = [value for _label, value in explorer.controls["lr"].options]
+    assert options == LR_GRID
+    assert list(explorer.controls)[0] == "lr"  # the slider that shows the lesson comes first
+
+
+# --------------------------------------------------------------------------
+# The explorer: the curve is train()'s errors, divergence is said in words
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "lr, regime",
+    [
+        (0.001, "converges"),
+        (0.01, "converges"),
+        (0.016, "converges"),
+        (0.017, "neither"),
+        (0.02, "neither"),
+        (0.029, "neither"),
+        (0.03, "diverges"),
+        (0.05, "diverges"),
+        (0.1, "diverges"),
+    ],
+)
+def test_explorer_curve_is_train(explorer, lr, regime):
+    explorer.update(lr=lr, epochs=300, step=300)
+    assert explorer.last_error is None
+    h = expected_history(lr)
+    x, y = explorer.curve.get_data()
+    np.testing.assert_array_equal(x, np.arange(len(h.errors)))
+    np.testing.assert_array_equal(y, np.maximum(h.errors, ERROR_FLOOR))
+    np.testing.assert_array_equal(y[h.errors >= ERROR_FLOOR], h.errors[h.errors >= ERROR_FLOOR])
+    np.testing.assert_array_equal(explorer.marker.get_data()[1], [y[-1]])
+    np.testing.assert_array_equal(explorer.lr_line.get_xdata(), [lr, lr])
+    assert explorer.regimes.regime_of(lr) == regime
+    assert f"lr = {lr:g}" in explorer.description
+    if h.diverged_at is None:
+        assert "diverged" not in explorer.description
+        assert explorer._message == ""
+        assert not explorer.diverged_mark.get_visible()
+    else:
+        assert f"Diverged at step {h.diverged_at}" in explorer.message.value
+        assert f"diverged at step {h.diverged_at}" in explorer.description
+        assert f"diverged at step {h.diverged_at}" in explorer.status.get_text()
+        assert explorer.diverged_mark.get_visible()
+        assert explorer.diverged_mark.get_xdata()[0] == h.diverged_at
+        # The curve stops at the last sane step, before the blow-up.
+        assert len(y) == h.diverged_at
+    assert_all_artists_finite(explorer.fig)
+
+
+def test_explorer_starts_at_the_articles_rate():
+    dash = LearningRateExplorer()
+    assert dash.values() == {"lr": 0.05, "epochs": 300, "step": 300}
+    assert "diverged at step 3" in dash.description
+    assert "89.9856" in dash.description and "0.02223" in dash.description
+    assert "lr·‖∇ŷ‖² = 4.499 (above 2" in dash.description
+    assert_all_artists_finite(dash.fig)
+
+
+def test_converging_below_the_floor_is_drawn_at_the_floor(explorer):
+    explorer.update(lr=0.01, epochs=300, step=300)
+    h = expected_history(0.01)
+    assert h.final_error == 0.0  # the run reaches an exact zero
+    assert explorer.curve.get_ydata()[-1] == ERROR_FLOOR
+    assert "drawn at" in explorer.description
+
+
+@pytest.mark.parametrize("epochs", [10, 1000])
+@pytest.mark.parametrize("lr", [LR_GRID[0], 0.0222, LR_GRID[-1]])
+def test_slider_extremes_are_sane(explorer, lr, epochs):
+    if lr not in LR_GRID:
+        lr = min(LR_GRID, key=lambda v: abs(v - lr))
+    explorer.update(lr=lr, epochs=epochs)
+    assert explorer.last_error is None
+    assert explorer.controls["step"].max == epochs
+    assert_all_artists_finite(explorer.fig)
+    explorer.update(step=0)
+    assert explorer.last_error is None
+    assert len(explorer.curve.get_xdata()) == 1
+    assert_all_artists_finite(explorer.fig)
+
+
+# --------------------------------------------------------------------------
+# The animation: play, step, reset
+# --------------------------------------------------------------------------
+
+
+def test_step_control_reveals_the_curve(explorer):
+    explorer.update(lr=0.016, epochs=300, step=40)
+    h = expected_history(0.016)
+    x, y = explorer.curve.get_data()
+    np.testing.assert_array_equal(x, np.arange(41))
+    np.testing.assert_array_equal(y, h.errors[:41])
+    np.testing.assert_array_equal(explorer.marker.get_data()[0], [40])
+    np.testing.assert_array_equal(explorer.marker.get_data()[1], [h.errors[40]])
+    assert "Shown: step 40 of 300" in explorer.description
+    assert explorer.play.value == 40
+
+
+def test_play_drives_the_step_control(explorer):
+    explorer.update(lr=0.02, epochs=300, step=0)
+    assert explorer.play.max == 300 and 300 % explorer.play.step == 0
+    for frame in (3, 17, 300):
+        explorer.play.value = frame  # what the Play widget does in the browser
+        assert explorer.controls["step"].value == frame
+        assert len(explorer.curve.get_xdata()) == frame + 1
+        assert f"Shown: step {frame} of 300" in explorer.description
+
+
+def test_step_buttons(explorer):
+    explorer.update(lr=0.016, epochs=300, step=10)
+    explorer.forward_button.click()
+    assert explorer.controls["step"].value == 11 and len(explorer.curve.get_xdata()) == 12
+    explorer.back_button.click()
+    explorer.back_button.click()
+    assert explorer.controls["step"].value == 9
+    explorer.update(step=0)
+    explorer.back_button.click()
+    assert explorer.controls["step"].value == 0
+
+
+def test_diverging_run_animates_up_to_its_last_sane_step(explorer):
+    explorer.update(lr=0.05, epochs=300, step=1)
+    assert len(explorer.curve.get_xdata()) == 2
+    assert not explorer.diverged_mark.get_visible()  # not reached yet
+    assert "Diverged at step 3" in explorer.message.value  # but said from the start
+    explorer.update(step=200)
+    assert len(explorer.curve.get_xdata()) == 3
+    assert explorer.diverged_mark.get_visible()
+    assert "Shown: step 2 of 300" in explorer.description
+    assert_all_artists_finite(explorer.fig)
+
+
+def test_epochs_change_moves_the_step_range(explorer):
+    explorer.update(lr=0.016, epochs=300, step=300)
+    explorer.update(epochs=500)
+    assert explorer.controls["step"].max == 500 == explorer.play.max
+    assert explorer.controls["step"].value == 500  # it was at the end, so it stays there
+    assert len(explorer.curve.get_xdata()) == 501
+    explorer.update(step=100)
+    explorer.update(epochs=50)
+    assert explorer.controls["step"].value == 50
+    assert len(explorer.curve.get_xdata()) == 51
+    assert 50 % explorer.play.step == 0
+    # Both at once, the way reset and load() set them.
+    explorer.update(epochs=800, step=700)
+    assert explorer.controls["step"].value == 700 and len(explorer.curve.get_xdata()) == 701
+    # The epochs slider on its own (not through update) also moves the range.
+    explorer.controls["epochs"].value = 200
+    assert explorer.controls["step"].max == 200
+    assert len(explorer.curve.get_xdata()) == 201
+
+
+def test_reset_and_state_line(explorer):
+    explorer.update(lr=0.02, epochs=120, step=7)
+    line = explorer.state()
+    assert line == "lr=0.02 epochs=120 step=7"
+    explorer.reset()
+    assert explorer.values() == {"lr": 0.05, "epochs": 300, "step": 300}
+    explorer.load(line)
+    assert explorer.values() == {"lr": 0.02, "epochs": 120, "step": 7}
+    assert len(explorer.curve.get_xdata()) == 8
+
+
+def test_widget_shows_every_control(explorer):
+    children = explorer.widget.children
+    shown = [w for box in children[:2] for w in box.children]
+    for control in (*explorer.controls.values(), explorer.play, explorer.reset_button):
+        assert control in shown
+    assert explorer.fig.canvas in children or any(
+        getattr(w, "outputs", None) is not None for w in children
+    )
+
+
+# --------------------------------------------------------------------------
+# The sweep and its regimes
+# --------------------------------------------------------------------------
+
+
+def test_sweep_regimes_are_three_stretches_in_order(explorer):
+    regimes = explorer.regimes
+    assert [r for r, _lo, _hi in regimes.runs] == ["converges", "neither", "diverges"]
+    assert 0.016 <= regimes.last("converges") < 0.017
+    assert 0.016 < regimes.first("neither") <= 0.017
+    assert 0.029 <= regimes.last("neither") < 0.030
+    assert 0.029 < regimes.first("diverges") <= 0.030
+    # The bound at the start lies inside "neither": it is not where training stops converging.
+    assert regimes.regime_of(explorer.bound) == "neither"
+    text = regimes.describe()
+    assert "800 learning rates, 300 steps each" in text
+    assert "converges" in text and "diverges" in text
+
+
+def test_classification_agrees_with_train_rate_by_rate(explorer):
+    regimes = explorer.regimes
+    for r in range(0, len(regimes.lrs), 37):
+        lr = float(regimes.lrs[r])
+        h = expected_history(lr)
+        label = regimes.labels[r]
+        if h.diverged_at is not None:
+            assert label == "diverges", lr
+        elif h.final_error < regimes.tiny:
+            assert label == "converges", lr
+        else:
+            assert label == "neither", lr
+
+
+def test_classify_rates_handles_any_order_and_threshold():
+    lrs = np.array([0.05, 0.001, 0.02, 0.01])
+    sweep = sweep_learning_rates(EX.layers, EX.x, EX.target, lrs, 200)
+    regimes = classify_rates(sweep, tiny=1e-10)
+    np.testing.assert_array_equal(regimes.lrs, np.sort(lrs))
+    assert list(regimes.labels) == ["converges", "converges", "neither", "diverges"]
+    assert regimes.runs == [
+        ("converges", 0.001, 0.01),
+        ("neither", 0.02, 0.02),
+        ("diverges", 0.05, 0.05),
+    ]
+    assert regimes.first("missing") is None
+    everything = classify_rates(sweep, tiny=np.inf)
+    assert "neither" not in set(everything.labels)
+
+
+def test_sweep_panel_draws_what_the_sweep_computed(explorer):
+    sweep = explorer.sweep
+    sane = ~sweep.diverged
+    x, y = explorer.sweep_line.get_data()
+    np.testing.assert_array_equal(x, sweep.lrs[sane])
+    np.testing.assert_array_equal(y, np.maximum(sweep.final_errors[sane], ERROR_FLOOR))
+    np.testing.assert_array_equal(explorer.sweep_diverged.get_xdata(), sweep.lrs[sweep.diverged])
+    assert sweep.diverged.sum() > 100
+    np.testing.assert_array_equal(explorer.bound_line.get_xdata(), [explorer.bound] * 2)
+    assert "0.0222" in explorer.bound_text.get_text()
+    spans = [
+        (regime, span.get_x(), span.get_x() + span.get_width()) for regime, span in explorer.spans
+    ]
+    assert [s[0] for s in spans] == [r for r, _lo, _hi in explorer.regimes.runs]
+    for (_r, lo, hi), (_r2, lo2, hi2) in zip(spans, explorer.regimes.runs):
+        assert lo == pytest.approx(lo2) and hi == pytest.approx(hi2)
+    assert set(explorer.regime_text) == {"converges", "neither", "diverges"}
+    assert_all_artists_finite(explorer.fig)
+
+
+# --------------------------------------------------------------------------
+# The matrix-form checker
+# --------------------------------------------------------------------------
+
+
+def pieces():
+    trace = forward(EX.layers, EX.x)
+    h = trace.hidden[0]
+    delta = trace.output - EX.target
+    return h, EX.x, delta, EX.layers[1].W
+
+
+def test_expected_gradients_match_the_scalar_formulas():
+    hidden, out = expected_matrix_gradients()
+    assert hidden.shape == (2, 2) and out.shape == (2, 1)
+    np.testing.assert_allclose(out[:, 0], [-15.00576, -3.144064], rtol=1e-12)
+    # W_hidden = [[w1, w3], [w2, w4]]
+    np.testing.assert_allclose(hidden, [[-3.286976, -2.286592], [-4.930464, -3.429888]], rtol=1e-12)
+
+
+def test_checker_not_done():
+    for placeholder in (None, ...):
+        verdict = check_matrix_gradients(placeholder, placeholder)
+        assert verdict.ok is None and "Not done yet" in repr(verdict)
+    h, x, delta, W_out = pieces()
+    half = check_matrix_gradients(None, np.outer(h, delta))
+    assert half.ok is None
+    assert "Correct: ∂E/∂W_out" in repr(half) and "Not done yet" in repr(half)
+
+
+def test_checker_correct():
+    h, x, delta, W_out = pieces()
+    verdict = check_matrix_gradients(np.outer(x, W_out @ delta), np.outer(h, delta))
+    assert verdict.ok is True and repr(verdict).startswith("Correct")
+    # Any way of writing the same numbers is right.
+    verdict = check_matrix_gradients(
+        x[:, None] * (delta * W_out[:, 0])[None, :], h[:, None] * delta
+    )
+    assert verdict.ok is True
+
+
+@pytest.mark.parametrize(
+    "make, expect",
+    [
+        # transposes: the (1, 2) output gradient and the square hidden one
+        (lambda h, x, d, W: (np.outer(x, W @ d), np.outer(d, h)), "W_out is transposed"),
+        (lambda h, x, d, W: (np.outer(W @ d, x), np.outer(h, d)), "W_hidden is transposed"),
+        # wrong shapes
+        (lambda h, x, d, W: (np.outer(x, W @ d), h * d), "right numbers but shape (2,)"),
+        (lambda h, x, d, W: (np.outer(x, W @ d).ravel(), np.outer(h, d)), "shape (4,)"),
+        (lambda h, x, d, W: (np.ones((3, 2)), np.outer(h, d)), "must have the shape"),
+        # typical slips
+        (lambda h, x, d, W: (np.outer(h, W @ d), np.outer(h, d)), "It uses h"),
+        (lambda h, x, d, W: (np.outer(x, W @ d), np.outer(x, d)), "It uses the inputs x"),
+        (lambda h, x, d, W: (np.outer(x, W[:, 0]), np.outer(h, d)), "missing the factor δ"),
+        (lambda h, x, d, W: (np.outer(x, [d[0], d[0]]), np.outer(h, d)), "missing W_out"),
+        (lambda h, x, d, W: (np.outer(x, W @ d), -np.outer(h, d)), "wrong sign"),
+        (lambda h, x, d, W: (np.outer(x, W @ d), "abc"), "array of numbers"),
+    ],
+)
+def test_checker_explains_typical_mistakes(make, expect):
+    hidden, out = make(*pieces())
+    verdict = check_matrix_gradients(hidden, out)
+    assert verdict.ok is False
+    assert expect in repr(verdict), repr(verdict)
+
+
+def test_checker_works_for_another_example():
+    other = EX.with_weights(w1=-0.5, w5=1.5)
+    hidden, out = expected_matrix_gradients(other)
+    assert check_matrix_gradients(hidden, out, example=other).ok is True
+    assert check_matrix_gradients(hidden, out).ok is False  # not the worked example's numbers
