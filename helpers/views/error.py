@@ -1,0 +1,188 @@
+"""Notebook 02: the squared error, as a function of the prediction and of one weight.
+
+:class:`ErrorDashboard` draws two views of the same number E = ½(ŷ − y)²:
+on the left the parabola over ŷ with the current prediction on it (and its
+slope ŷ − y), on the right E along one chosen weight with the other weights
+fixed, recomputed with the helpers over the slider's whole range.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import numpy as np
+
+from ..examples import WORKED_EXAMPLE
+from ..network import error, forward, from_named, weight_names
+from ..plots import COLORS, fmt, live_figure
+from ..widgets import Dashboard, target_slider, weight_slider
+from .forward import text_scale
+
+__all__ = ["ErrorDashboard", "best_along", "error_along", "error_slope", "squared_error"]
+
+#: How many weight values the curve on the right is computed at.
+CURVE_POINTS = 121
+
+
+def squared_error(y_hat, target):
+    """E = ½(ŷ − y)² for one prediction and one target, by :func:`helpers.network.error`."""
+    return error(np.atleast_1d(np.asarray(y_hat, dtype=float)), target)
+
+
+def error_slope(y_hat, target):
+    """dE/dŷ for E = ½(ŷ − y)²: the ½ cancels the 2 from the square, leaving ŷ − y."""
+    return float(y_hat) - float(target)
+
+
+def error_along(layers, x, target, name, values, activation="linear"):
+    """E with weight ``name`` set to each of ``values`` in turn, every other weight fixed.
+
+    Each point is a full forward pass and error from the helpers, so the curve
+    is exactly what the network would give.
+    """
+    out = np.empty(len(values))
+    for k, value in enumerate(values):
+        trace = forward(from_named({name: float(value)}, layers), x, activation)
+        out[k] = error(trace.output, target)
+    return out
+
+
+def best_along(layers, x, target, name):
+    """The value of weight ``name`` at which E is lowest (zero), the others fixed.
+
+    In a linear network ŷ is a straight line in any one weight, ŷ = a + b·w, so
+    E = ½(a + b·w − y)² is a parabola with its lowest point, E = 0, at
+    w = (y − a) / b. Returns ``None`` when ŷ does not depend on that weight at
+    all (b = 0, e.g. w5 when h1 = 0). Only for linear networks.
+    """
+    y = float(np.asarray(target, dtype=float).ravel()[0])
+    a = float(forward(from_named({name: 0.0}, layers), x).output[0])
+    b = float(forward(from_named({name: 1.0}, layers), x).output[0]) - a
+    if abs(b) < 1e-12:
+        return None
+    return (y - a) / b
+
+
+class ErrorDashboard(Dashboard):
+    """Sliders for w1..w6 and the target y, a menu for the weight the right-hand curve varies.
+
+    Left: E against ŷ (the parabola ½(ŷ − y)²), the current point, its tangent
+    with slope ŷ − y, and the miss ŷ − y drawn along the bottom. Right: E
+    against the chosen weight with every other weight fixed, the current point
+    and, dotted, where along that weight the error would be zero.
+    """
+
+    def __init__(self, example=WORKED_EXAMPLE, curve="w5"):
+        if example.activation != "linear":
+            raise ValueError("ErrorDashboard draws linear networks (its curves assume it)")
+        self.example = example
+        names = list(weight_names(example.layers))
+        if curve not in names:
+            raise ValueError(f"curve must be one of {names}, got {curve!r}")
+        controls = {name: weight_slider(name, value) for name, value in example.named.items()}
+        controls["y"] = target_slider(float(np.ravel(example.target)[0]))
+        controls["curve"] = widgets.Dropdown(
+            options=names,
+            value=curve,
+            description="E along",
+            style={"description_width": "4em"},
+            layout=widgets.Layout(width="160px"),
+        )
+
+        k = text_scale()
+        fig, (ax_y, ax_w) = live_figure(8.0 * k, 3.3 * k, 1, 2)
+        fig.subplots_adjust(left=0.08, right=0.98, bottom=0.17, top=0.87, wspace=0.28)
+        self.ax_y, self.ax_w = ax_y, ax_w
+
+        (self.parabola,) = ax_y.plot([], [], color=COLORS["positive"], lw=2)
+        (self.miss,) = ax_y.plot([], [], color=COLORS["negative"], lw=4, solid_capstyle="butt")
+        (self.tangent,) = ax_y.plot([], [], color=COLORS["gradient"], lw=2)
+        (self.point_y,) = ax_y.plot([], [], "o", color="black", ms=7, zorder=5)
+        ax_y.legend(
+            [self.miss, self.tangent],
+            ["miss ŷ − y", "slope dE/dŷ"],
+            loc="upper center",
+            fontsize="small",
+            frameon=False,
+        )
+        ax_y.set_xlabel("prediction ŷ")
+        ax_y.set_ylabel("error E")
+
+        (self.curve,) = ax_w.plot([], [], color=COLORS["positive"], lw=2)
+        self.best = ax_w.axvline(0.0, color=COLORS["accent"], lw=1.5, ls=":")
+        (self.point_w,) = ax_w.plot([], [], "o", color="black", ms=7, zorder=5)
+        ax_w.set_ylabel("error E")
+
+        super().__init__(controls, fig)
+        self.refresh()
+
+    def redraw(self, **values):
+        names = [n for n in values if n.startswith("w")]
+        weights = {n: values[n] for n in names}
+        y = float(values["y"])
+        chosen = values["curve"]
+        layers = from_named(weights, self.example.layers)
+        x = self.example.x
+        y_hat = float(forward(layers, x).output[0])
+        E = squared_error(y_hat, y)
+        slope = error_slope(y_hat, y)
+
+        # Left: the parabola, centred on the target and wide enough to show ŷ.
+        half = max(6.0, 1.3 * abs(y_hat - y))
+        grid = np.linspace(y - half, y + half, 101)
+        parabola = np.array([squared_error(v, y) for v in grid])
+        self.parabola.set_data(grid, parabola)
+        self.point_y.set_data([y_hat], [E])
+        self.miss.set_data([y, y_hat], [0.0, 0.0])
+        reach = 0.2 * half
+        self.tangent.set_data(
+            [y_hat - reach, y_hat + reach], [E - slope * reach, E + slope * reach]
+        )
+        top = parabola.max() * 1.08
+        self.ax_y.set_xlim(grid[0], grid[-1])
+        self.ax_y.set_ylim(-0.05 * top, top)
+        self.ax_y.set_title(f"E = ½(ŷ − y)² = {fmt(E, 5)}   (y = {fmt(y)})")
+
+        # Right: E along the chosen weight, over its slider's range.
+        slider = self.controls[chosen]
+        ws = np.linspace(slider.min, slider.max, CURVE_POINTS)
+        along = error_along(layers, x, y, chosen, ws)
+        self.curve.set_data(ws, along)
+        self.point_w.set_data([weights[chosen]], [E])
+        self.ax_w.set_xlim(ws[0], ws[-1])
+        top_w = max(along.max(), E, 1e-9) * 1.08
+        self.ax_w.set_ylim(-0.05 * top_w, top_w)
+        self.ax_w.set_xlabel(f"{chosen}   (the other weights fixed)")
+        best = best_along(layers, x, y, chosen)
+        if best is None:
+            self.best.set_visible(False)
+            self.ax_w.set_title(f"E along {chosen}: flat (ŷ ignores {chosen})")
+            where = (
+                f"Along {chosen} the error cannot change: ŷ does not depend on {chosen} "
+                "at these values (what it multiplies is 0)."
+            )
+        else:
+            self.best.set_xdata([best, best])
+            inside = slider.min <= best <= slider.max
+            self.best.set_visible(inside)
+            self.ax_w.set_title(
+                f"E along {chosen}, zero at {fmt(best, 4)}" + ("" if inside else " (off chart)")
+            )
+            where = (
+                f"Along {chosen} (the other weights fixed) the error would be 0 at "
+                f"{chosen} = {fmt(best, 6)}"
+                + (
+                    ""
+                    if inside
+                    else f", outside the slider's range {fmt(slider.min)}…{fmt(slider.max)}"
+                )
+                + f"; now {chosen} = {fmt(weights[chosen])}."
+            )
+
+        return (
+            f"ŷ = {fmt(y_hat, 6)}, y = {fmt(y, 6)}, E = ½(ŷ − y)² = {fmt(E, 6)}; "
+            f"the miss ŷ − y = {fmt(slope, 6)} is also the slope dE/dŷ.\n"
+            + where
+            + "\n("
+            + ", ".join(f"{n} = {fmt(v)}" for n, v in weights.items())
+            + ")"
+        )
