@@ -1,0 +1,95 @@
+"""Checkers for notebook 06: a bias gradient with sigmoid, the hidden error, a repaired backprop."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import buggy
+from ..network import activate, activation_derivative, backward, forward
+from ..views.activations import RELU_EXAMPLE
+from . import Feedback, check_array, check_number, not_done
+
+__all__ = ["check_hidden_error", "check_output_bias_gradient", "check_repair"]
+
+
+def check_output_bias_gradient(given, example=RELU_EXAMPLE):
+    """∂E/∂bo1 of ``example`` when BOTH layers use sigmoid: δ = (ŷ1 − y1)·σ′(z)."""
+    trace = forward(example.layers, example.x, "sigmoid")
+    grads = backward(example.layers, trace, example.target)
+    z = float(np.asarray(trace.z[-1])[0, 0])
+    miss = float(trace.output[0] - example.target[0])
+    h1 = float(trace.hidden[0][0])
+    expected = float(grads[-1].b[0])
+    hints = [
+        (
+            miss,
+            "That is ŷ1 − y1 alone: the bias enters before the sigmoid, so the chain "
+            "rule gains the factor σ′(z) = σ(z)·(1 − σ(z)).",
+        ),
+        (
+            miss * float(activate(z, "sigmoid")),
+            "You multiplied by σ(z), the unit's output; "
+            "the chain rule needs its slope σ′(z) = σ(z)·(1 − σ(z)).",
+        ),
+        (
+            expected * h1,
+            "That is ∂E/∂w3 = δ·h1. A bias is a weight on an input that is "
+            "always 1, so ∂E/∂b is δ times 1.",
+        ),
+        (
+            miss * float(activation_derivative(z, "relu")),
+            "That uses relu′, but this exercise switched both layers to sigmoid.",
+        ),
+    ]
+    return check_number("∂E/∂bo1", given, expected, hints=hints)
+
+
+def check_hidden_error(given, example=RELU_EXAMPLE):
+    """The hidden error Eh = (Eo @ Wo.T) * relu′(Zh), a (1, 2) array, for ``example`` (ReLU)."""
+    if not_done(given):
+        return Feedback(None, "Not done yet: replace the placeholder with your hidden error Eh.")
+    p = buggy.from_layers(example.layers)
+    x = np.asarray(example.x, dtype=float).reshape(1, -1)
+    y = np.asarray(example.target, dtype=float).reshape(1, -1)
+    Zh, _H, Zo, Yhat = buggy.feed_forward(x, p)
+    Eo = (Yhat - y) * buggy.relu_prime(Zo)
+    expected = (Eo @ p["Wo"].T) * buggy.relu_prime(Zh)
+    try:
+        arr = np.asarray(given, dtype=float)
+    except (TypeError, ValueError):
+        return Feedback(False, f"Eh should be an array of numbers, got {given!r}.")
+    if arr.shape == (2, 2) and np.allclose(arr, Eo * p["Wo"] * buggy.relu_prime(Zh)):
+        return Feedback(
+            False,
+            "Not yet: Eo * Wo * relu′(Zh) multiplies element by element and gives a (2, 2) "
+            "array. Each hidden unit needs ONE number: the sum of the output errors it "
+            "caused, Eo @ Wo.T.",
+        )
+    if arr.shape == expected.shape and np.allclose(arr, (Eo @ p["Wo"]) * buggy.relu_prime(Zh)):
+        return Feedback(
+            False,
+            "Not yet: Eo @ Wo sends each output's error back along the wrong weights. "
+            "Wo[i, j] joins hidden i to output j, so hidden i collects "
+            "Σ_j Eo[j]·Wo[i, j]: Eo @ Wo.T.",
+        )
+    if arr.shape == expected.shape and np.allclose(arr, Eo @ p["Wo"].T):
+        if np.allclose(arr, expected):
+            return Feedback(True, "Correct: Eh matches.")
+        return Feedback(False, "Not yet: multiply by relu′(Zh), the slope of each hidden unit.")
+    return check_array("Eh", arr, expected)
+
+
+def check_repair(backprop_fn, example=RELU_EXAMPLE):
+    """Gradient-check a repaired backward pass ``backprop_fn(x, y, p)`` on ``example``."""
+    if backprop_fn is None:
+        return Feedback(None, "Not done yet: write your repaired function first.")
+    result = buggy.gradient_check(backprop_fn, example)
+    if result.status == "not done":
+        return Feedback(
+            None,
+            "Not done yet: your function returns None; make it return the "
+            "dict of gradients {'Wh': …, 'bh': …, 'Wo': …, 'bo': …}.",
+        )
+    if result.passed:
+        return Feedback(True, f"Correct: the gradient check {result.message}")
+    return Feedback(False, f"Not yet. The gradient check says: {result.message}")

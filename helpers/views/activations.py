@@ -1,0 +1,387 @@
+"""Notebook 06: activations, biases, the 1-2-2 ReLU network and dead ReLUs, live.
+
+``RELU_EXAMPLE`` is the second article's network: one input, two hidden
+units, two outputs, ReLU on both layers, every bias starting at 0.1. The
+article's weight initialisation is cut off, so the course fixes its own
+starting weights here (small, hand-picked, every ReLU alive at the start):
+
+- input x = 1.5, targets y = (1.0, 0.5), learning rate 0.1
+- hidden weights w1 = 0.5 (i1→h1), w2 = 0.3 (i1→h2), biases bh1 = bh2 = 0.1
+- output weights w3 = 0.4 (h1→ŷ1), w4 = 0.6 (h2→ŷ1), w5 = −0.2 (h1→ŷ2),
+  w6 = 0.5 (h2→ŷ2), biases bo1 = bo2 = 0.1
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import numpy as np
+
+from ..examples import Example
+from ..network import (
+    ACTIVATIONS,
+    Layer,
+    activate,
+    activation_derivative,
+    backward,
+    error,
+    forward,
+    from_named,
+    sgd_step,
+    to_named,
+)
+from ..plots import COLORS, NetworkDiagram, fmt, live_figure, node_names
+from ..widgets import Dashboard, weight_slider
+
+__all__ = [
+    "ActivationCurveDashboard",
+    "RELU_EXAMPLE",
+    "ReluNetworkDashboard",
+    "bias_names",
+    "dead_units",
+    "from_values",
+    "training_steps",
+    "values_of",
+]
+
+
+def _relu_example():
+    blank = [Layer(np.zeros((1, 2)), np.full(2, 0.1)), Layer(np.zeros((2, 2)), np.full(2, 0.1))]
+    weights = {"w1": 0.5, "w2": 0.3, "w3": 0.4, "w4": 0.6, "w5": -0.2, "w6": 0.5}
+    return Example(
+        layers=from_named(weights, blank),
+        x=np.array([1.5]),
+        target=np.array([1.0, 0.5]),
+        lr=0.1,
+        activation="relu",
+    )
+
+
+RELU_EXAMPLE = _relu_example()
+"""The 1-2-2 ReLU network of notebook 06 (see the module's docstring)."""
+
+#: Activations in the order the dropdowns offer them.
+ACTIVATION_CHOICES = ["relu", "sigmoid", "tanh", "linear"]
+
+
+# --------------------------------------------------------------------------
+# Biases by name, and the network's parameters as one dict
+# --------------------------------------------------------------------------
+
+
+def bias_names(layers):
+    """``{name: (layer, j)}`` for every bias: bh1, bh2 … (hidden) and bo1, bo2 … (output).
+
+    With several hidden layers the hidden biases are numbered by layer: bh1_1, bh1_2 …
+    """
+    layers = list(layers)
+    names = {}
+    hidden = len(layers) - 1
+    for n, layer in enumerate(layers):
+        if layer.b is None:
+            continue
+        if n == hidden:
+            prefix = "bo"
+        else:
+            prefix = "bh" if hidden == 1 else f"bh{n + 1}_"
+        for j in range(layer.b.shape[0]):
+            names[f"{prefix}{j + 1}"] = (n, j)
+    return names
+
+
+def values_of(layers):
+    """Every weight and bias by name: ``{"w1": …, …, "bh1": …, …}``."""
+    values = to_named(layers)
+    for name, (n, j) in bias_names(layers).items():
+        values[name] = float(layers[n].b[j])
+    return values
+
+
+def from_values(values, like):
+    """Layers shaped like ``like`` with the weights and biases given by name."""
+    places = bias_names(like)
+    weights = {k: v for k, v in values.items() if k not in places}
+    layers = from_named(weights, like)
+    bs = [None if L.b is None else np.array(L.b) for L in layers]
+    for name, value in values.items():
+        if name in places:
+            n, j = places[name]
+            bs[n][j] = value
+    return [Layer(L.W, b) for L, b in zip(layers, bs)]
+
+
+def dead_units(layers, trace):
+    """The names of the ReLU units whose z ≤ 0 (they pass no gradient back)."""
+    names = node_names([layers[0].W.shape[0]] + [L.W.shape[1] for L in layers])
+    dead = []
+    for k, (z, act) in enumerate(zip(trace.z, trace.activations)):
+        if act != "relu":
+            continue
+        for j, value in enumerate(np.asarray(z)[0]):
+            if not value > 0:
+                dead.append(names[k + 1][j])
+    return dead
+
+
+def training_steps(example, steps):
+    """Plain gradient descent on ``example``: one row per step with the error and every value.
+
+    Returns a list of dicts ``{"step", "E", "y_hat", **weights and biases}``,
+    row 0 before any step. Each row is one step on the one sample (with one
+    sample there is no difference between a step and an epoch, but in
+    general an epoch is a pass over ALL the training samples).
+    """
+    layers = example.layers
+    rows = []
+    for step in range(steps + 1):
+        trace = forward(layers, example.x, example.activation)
+        rows.append(
+            {
+                "step": step,
+                "E": error(trace.output, example.target),
+                "y_hat": np.array(trace.output),
+                **values_of(layers),
+            }
+        )
+        if step < steps:
+            grads = backward(layers, trace, example.target)
+            layers = sgd_step(layers, grads, example.lr)
+    return rows
+
+
+# --------------------------------------------------------------------------
+# Dashboards
+# --------------------------------------------------------------------------
+
+
+def _activation_dropdown(value="relu", name="f"):
+    return widgets.Dropdown(
+        options=ACTIVATION_CHOICES,
+        value=value,
+        description=name,
+        style={"description_width": "3em"},
+        layout=widgets.Layout(width="200px"),
+    )
+
+
+class ActivationCurveDashboard(Dashboard):
+    """One activation f and its slope f′, with a point that follows z along both curves."""
+
+    Z_RANGE = 6.0
+
+    def __init__(self, z=1.0, activation="sigmoid"):
+        controls = {
+            "z": widgets.FloatSlider(
+                value=z,
+                min=-self.Z_RANGE,
+                max=self.Z_RANGE,
+                step=0.1,
+                description="z",
+                readout_format=".1f",
+                style={"description_width": "3em"},
+                layout=widgets.Layout(width="260px"),
+            ),
+            "activation": _activation_dropdown(activation),
+        }
+        fig, ax = live_figure(6.4, 3.0)
+        fig.subplots_adjust(left=0.1, right=0.97, bottom=0.16, top=0.9)
+        self.ax = ax
+        self.zs = np.linspace(-self.Z_RANGE, self.Z_RANGE, 241)
+        (self.f_line,) = ax.plot(self.zs, self.zs, color=COLORS["positive"], lw=2, label="f(z)")
+        (self.slope_line,) = ax.plot(
+            self.zs, self.zs, color=COLORS["gradient"], lw=2, ls="--", label="f′(z)"
+        )
+        self.marker = ax.plot([0, 0], [0, 0], "o", color="#333333", zorder=4)[0]
+        self.cursor = ax.axvline(0, color=COLORS["neutral"], lw=0.8, ls=":")
+        ax.axhline(0, color="#999999", lw=0.6)
+        ax.set_xlim(-self.Z_RANGE, self.Z_RANGE)
+        ax.set_xlabel("z (what a unit receives)")
+        ax.legend(loc="upper left", frameon=False)
+        self.title = ax.set_title("")
+        super().__init__(controls, fig)
+        self.refresh()
+
+    def redraw(self, z, activation):
+        f = activate(self.zs, activation)
+        slope = activation_derivative(self.zs, activation)
+        self.f_line.set_ydata(f)
+        self.slope_line.set_ydata(slope)
+        fz = float(activate(z, activation))
+        dz = float(activation_derivative(z, activation))
+        self.marker.set_data([z, z], [fz, dz])
+        self.cursor.set_xdata([z, z])
+        lo = min(f.min(), slope.min(), 0.0)
+        hi = max(f.max(), slope.max(), 1.0)
+        pad = 0.08 * (hi - lo)
+        self.ax.set_ylim(lo - pad, hi + pad)
+        self.title.set_text(
+            f"{activation}: f({fmt(z, 3)}) = {fmt(fz)},  f′({fmt(z, 3)}) = {fmt(dz)}"
+        )
+        text = f"{activation} at z = {fmt(z, 3)}: f(z) = {fmt(fz)}, f′(z) = {fmt(dz)}."
+        if activation == "relu" and not z > 0:
+            text += " f′(z) = 0: a unit here passes no gradient back (a dead ReLU)."
+        elif activation in ("sigmoid", "tanh") and dz < 0.05:
+            text += " The curve is almost flat here: the unit is saturated, f′(z) is tiny."
+        return text
+
+
+class ReluNetworkDashboard(Dashboard):
+    """The 1-2-2 network live: sliders for every weight and bias, a dropdown for f.
+
+    The diagram shows each unit's z and f(z), each weight's ∂E/∂w, and beside
+    each unit its bias and ∂E/∂b (which equals the unit's δ). A dead ReLU is
+    greyed out; the description names it and the gradients it blocks.
+    """
+
+    def __init__(self, example=RELU_EXAMPLE):
+        self.example = example
+        controls = {
+            name: weight_slider(name, value) for name, value in values_of(example.layers).items()
+        }
+        controls["activation"] = _activation_dropdown(example.activation)
+        sizes = [example.layers[0].W.shape[0]] + [L.W.shape[1] for L in example.layers]
+        fig, (ax, ax_f) = live_figure(8.0, 3.5, 1, 2, width_ratios=[2.3, 1])
+        fig.subplots_adjust(left=0.01, right=0.98, bottom=0.14, top=0.9, wspace=0.12)
+        self.diagram = NetworkDiagram(ax, sizes, gradients=True, show_z=True)
+        # Bias labels sit above the top units and below the bottom ones, clear of the edges.
+        ax.set_ylim(-1.65, 1.65)
+        self.bias_places = bias_names(example.layers)
+        self.unit_of_bias = {}
+        names = node_names(sizes)
+        self.bias_text = {}
+        for bname, (n, j) in self.bias_places.items():
+            unit = names[n + 1][j]
+            self.unit_of_bias[bname] = unit
+            x, y = self.diagram.pos[unit]
+            above = y >= 0
+            self.bias_text[bname] = ax.annotate(
+                "",
+                (x, y),
+                xytext=(0, 21 if above else -21),  # just outside the node's circle
+                textcoords="offset points",
+                ha="center",
+                va="bottom" if above else "top",
+                fontsize="x-small",
+                color="#333333",
+            )
+        self.error_text = ax.text(0.0, 1.6, "", ha="left", va="top", fontsize="small")
+
+        self.ax_f = ax_f
+        self.zs = np.linspace(-3, 3, 121)
+        (self.f_line,) = ax_f.plot(self.zs, self.zs, color=COLORS["positive"], lw=2)
+        units = [u for layer in names[1:] for u in layer]
+        self.units = units
+        self.points = ax_f.scatter(
+            np.zeros(len(units)), np.zeros(len(units)), s=30, c=COLORS["negative"], zorder=3
+        )
+        self.point_labels = [
+            ax_f.annotate(u, (0, 0), xytext=(4, 4), textcoords="offset points", fontsize="x-small")
+            for u in units
+        ]
+        ax_f.axhline(0, color="#999999", lw=0.6)
+        ax_f.axvline(0, color="#999999", lw=0.6)
+        ax_f.set_xlabel("z")
+        self.f_title = ax_f.set_title("")
+        super().__init__(controls, fig, columns=4)
+        self.refresh()
+
+    def layers_for(self, values):
+        """The layers for the controls' ``values``."""
+        numbers = {k: v for k, v in values.items() if k != "activation"}
+        return from_values(numbers, self.example.layers)
+
+    def redraw(self, activation, **values):
+        ex = self.example
+        layers = self.layers_for(values)
+        trace = forward(layers, ex.x, activation)
+        grads = backward(layers, trace, ex.target)
+        self.diagram.update(layers, ex.x, activation, grads=grads, weight_scale=2.0)
+        E = error(trace.output, ex.target)
+        self.error_text.set_text(f"E = {fmt(E)}")
+        for bname, (n, j) in self.bias_places.items():
+            self.bias_text[bname].set_text(
+                f"{bname}={fmt(layers[n].b[j], 3)}\n∂E/∂{bname}={fmt(grads[n].b[j], 3)}"
+            )
+
+        zs = np.concatenate([np.asarray(z)[0] for z in trace.z])
+        fs = np.concatenate([np.asarray(a)[0] for a in trace.a[1:]])
+        reach = max(3.0, 1.1 * float(np.abs(zs).max()))
+        grid = np.linspace(-reach, reach, len(self.zs))
+        curve = activate(grid, activation)
+        self.f_line.set_data(grid, curve)
+        self.points.set_offsets(np.column_stack([zs, fs]))
+        for label, z, f in zip(self.point_labels, zs, fs):
+            label.xy = (z, f)
+        lo = min(float(curve.min()), 0.0)
+        hi = max(float(curve.max()), 1.0)
+        self.ax_f.set_xlim(-reach, reach)
+        self.ax_f.set_ylim(lo - 0.08 * (hi - lo), hi + 0.15 * (hi - lo))
+        self.f_title.set_text(f"f = {activation}")
+        return self.describe(layers, trace, grads, activation)
+
+    def describe(self, layers, trace, grads, activation):
+        """The plain-text description: values, error, gradients and dead units."""
+        ex = self.example
+        units = self.units
+        zs = np.concatenate([np.asarray(z)[0] for z in trace.z])
+        fs = np.concatenate([np.asarray(a)[0] for a in trace.a[1:]])
+        lines = [
+            f"{activation}: "
+            + ", ".join(f"{u}: z = {fmt(z)}, f = {fmt(f)}" for u, z, f in zip(units, zs, fs)),
+            f"E = {fmt(error(trace.output, ex.target), 6)} (targets "
+            + ", ".join(fmt(t) for t in ex.target)
+            + ")",
+            "∂E/∂w: "
+            + ", ".join(f"{k} {fmt(v)}" for k, v in to_named(grads).items())
+            + "; ∂E/∂b (= δ): "
+            + ", ".join(f"{k} {fmt(grads[n].b[j])}" for k, (n, j) in self.bias_places.items()),
+        ]
+        dead = dead_units(layers, trace)
+        if dead:
+            lines.append(
+                "Dead ReLU: "
+                + "; ".join(self._why_dead(unit, layers, trace, grads) for unit in dead)
+                + "."
+            )
+        elif activation == "relu":
+            lines.append("Dead ReLU: none; every unit has z > 0 and passes its gradient back.")
+        else:
+            slopes = np.concatenate(
+                [
+                    np.asarray(activation_derivative(z, name))[0]
+                    for z, name in zip(trace.z, trace.activations)
+                ]
+            )
+            flat = [u for u, s in zip(units, slopes) if s < 0.05]
+            if flat and activation != "linear":
+                lines.append(
+                    "Saturated (f′(z) < 0.05, almost no gradient passes): " + ", ".join(flat) + "."
+                )
+        return "\n".join(lines)
+
+    def _why_dead(self, unit, layers, trace, grads):
+        names = {u: k for k, u in enumerate(self.units)}
+        zs = np.concatenate([np.asarray(z)[0] for z in trace.z])
+        blocked = [
+            f"∂E/∂{k} = {fmt(v)}"
+            for k, v in {**to_named(grads), **self._bias_grads(grads)}.items()
+            if self._touches(k, unit)
+        ]
+        return (
+            f"{unit} (z = {fmt(zs[names[unit]])} ≤ 0, so f′(z) = 0): no gradient flows "
+            f"through it; " + ", ".join(blocked)
+        )
+
+    def _bias_grads(self, grads):
+        return {k: float(grads[n].b[j]) for k, (n, j) in self.bias_places.items()}
+
+    def _touches(self, name, unit):
+        """Whether weight or bias ``name`` feeds ``unit`` (incoming) or leaves it (outgoing)."""
+        if name in self.bias_places:
+            return self.unit_of_bias[name] == unit
+        for wname, _n, _i, _j, source, target in self.diagram._edges:
+            if wname == name:
+                return unit in (source, target)
+        return False
+
+
+assert set(ACTIVATION_CHOICES) == set(ACTIVATIONS)

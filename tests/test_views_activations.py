@@ -1,0 +1,265 @@
+"""Notebook 06's dashboards, example network and checkers, against the helpers' numbers."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import itertools
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.colors import to_hex
+
+from helpers import buggy
+from helpers.exercises.activations import (
+    check_hidden_error,
+    check_output_bias_gradient,
+    check_repair,
+)
+from helpers.network import (
+    activate,
+    activation_derivative,
+    backward,
+    error,
+    forward,
+    sgd_step,
+    to_named,
+)
+from helpers.plots import COLORS, fmt
+from helpers.views.activations import (
+    RELU_EXAMPLE,
+    ActivationCurveDashboard,
+    ReluNetworkDashboard,
+    bias_names,
+    dead_units,
+    from_values,
+    training_steps,
+    values_of,
+)
+
+EX = RELU_EXAMPLE
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def assert_all_finite(fig):
+    """No nan or inf in any line, collection or text of ``fig``."""
+    for line in fig.findobj(matplotlib.lines.Line2D):
+        assert np.all(np.isfinite(np.asarray(line.get_xydata(), dtype=float))), line
+    for coll in fig.findobj(matplotlib.collections.Collection):
+        offsets = np.asarray(coll.get_offsets(), dtype=float)
+        assert np.all(np.isfinite(offsets)), coll
+        assert np.all(np.isfinite(np.asarray(coll.get_linewidths(), dtype=float))), coll
+    for text in fig.findobj(matplotlib.text.Text):
+        shown = text.get_text()
+        for bad in ("nan", "inf", "∞", "undefined"):
+            assert bad not in shown, shown
+
+
+# -- the example -------------------------------------------------------------
+
+
+def test_relu_example_numbers():
+    trace = forward(EX.layers, EX.x, "relu")
+    np.testing.assert_allclose(trace.z[0][0], [0.85, 0.55], rtol=1e-14)
+    np.testing.assert_allclose(trace.z[1][0], [0.77, 0.205], rtol=1e-14)
+    assert error(trace.output, EX.target) == pytest.approx(0.0699625, rel=1e-13)
+    grads = backward(EX.layers, trace, EX.target)
+    # ∂E/∂b is δ: (ŷ − y)·relu′(z) at the outputs, (δ_o @ Wo.T)·relu′(z) at the hidden units.
+    delta_o = (trace.output - EX.target) * 1.0
+    np.testing.assert_allclose(grads[1].b, delta_o, rtol=1e-14)
+    np.testing.assert_allclose(grads[1].b, [-0.23, -0.295], rtol=1e-13)
+    np.testing.assert_allclose(grads[0].b, delta_o @ EX.layers[1].W.T, rtol=1e-14)
+    np.testing.assert_allclose(grads[0].b, [-0.033, -0.2855], rtol=1e-12)
+    assert dead_units(EX.layers, trace) == []
+
+
+def test_example_values_and_biases_by_name():
+    values = values_of(EX.layers)
+    assert values == {
+        "w1": 0.5,
+        "w2": 0.3,
+        "w3": 0.4,
+        "w4": 0.6,
+        "w5": -0.2,
+        "w6": 0.5,
+        "bh1": 0.1,
+        "bh2": 0.1,
+        "bo1": 0.1,
+        "bo2": 0.1,
+    }
+    assert bias_names(EX.layers) == {"bh1": (0, 0), "bh2": (0, 1), "bo1": (1, 0), "bo2": (1, 1)}
+    layers = from_values({"w6": -1.0, "bo1": 0.7}, EX.layers)
+    assert values_of(layers) == {**values, "w6": -1.0, "bo1": 0.7}
+    assert EX.layers[1].b[0] == 0.1  # the example itself is untouched
+
+
+def test_training_steps_move_biases_like_sgd_step():
+    rows = training_steps(EX, 3)
+    layers = EX.layers
+    for row in rows:
+        trace = forward(layers, EX.x, "relu")
+        assert row["E"] == error(trace.output, EX.target)
+        assert row == {**row, **values_of(layers)}
+        layers = sgd_step(layers, backward(layers, trace, EX.target), EX.lr)
+    assert [r["step"] for r in rows] == [0, 1, 2, 3]
+    assert rows[1]["bh2"] == pytest.approx(0.1 + 0.1 * 0.2855)
+    assert rows[-1]["E"] < rows[0]["E"] / 10
+
+
+def test_a_dead_unit_stays_dead_in_training():
+    dead = EX.with_weights(w2=-0.5)
+    rows = training_steps(dead, 10)
+    assert {r["w2"] for r in rows} == {-0.5}
+    assert {r["bh2"] for r in rows} == {0.1}
+    assert all(r["y_hat"][1] == 0 for r in rows)
+
+
+# -- the 1-2-2 dashboard -----------------------------------------------------
+
+
+def test_dashboard_shows_the_helpers_numbers():
+    d = ReluNetworkDashboard()
+    trace = forward(EX.layers, EX.x, "relu")
+    grads = backward(EX.layers, trace, EX.target)
+    assert d.last_error is None
+    assert d.diagram.node_text["h1"].get_text() == "h1\nz=0.85\nf=0.85"
+    assert d.diagram.node_text["ŷ2"].get_text() == "ŷ2\nz=0.205\nf=0.205"
+    for name, value in to_named(grads).items():
+        assert f"∂E/∂{name}={fmt(value, 4)}" in d.diagram.edge_text[name].get_text()
+    assert d.bias_text["bh2"].get_text() == f"bh2=0.1\n∂E/∂bh2={fmt(grads[0].b[1], 3)}"
+    assert d.error_text.get_text() == f"E = {fmt(0.0699625)}"
+    assert "E = 0.0699625" in d.description
+    assert "Dead ReLU: none" in d.description
+    assert "bo2 −0.295" in d.description
+    faces = [to_hex(c) for c in d.diagram.nodes.get_facecolors()]
+    assert to_hex(COLORS["dead"]) not in faces
+    np.testing.assert_allclose(d.points.get_offsets()[:, 0], [0.85, 0.55, 0.77, 0.205])
+    assert_all_finite(d.fig)
+
+
+def test_dead_relu_is_greyed_named_and_blocks_its_gradients():
+    d = ReluNetworkDashboard()
+    d.update(w2=-0.5)
+    layers = from_values({"w2": -0.5}, EX.layers)
+    trace = forward(layers, EX.x, "relu")
+    grads = to_named(backward(layers, trace, EX.target))
+    assert dead_units(layers, trace) == ["h2", "ŷ2"]
+    faces = [to_hex(c) for c in d.diagram.nodes.get_facecolors()]
+    # order of the nodes: i1, h1, h2, ŷ1, ŷ2
+    assert faces[2] == to_hex(COLORS["dead"]) and faces[4] == to_hex(COLORS["dead"])
+    assert faces[1] == to_hex(COLORS["node"]) and faces[3] == to_hex(COLORS["node"])
+    for name in ("w2", "w4", "w6", "w5"):
+        assert grads[name] == 0
+        assert d.diagram.edge_text[name].get_text().endswith(f"∂E/∂{name}=0")
+    assert grads["w1"] != 0 and grads["w3"] != 0
+    assert "Dead ReLU: h2 (z = −0.65 ≤ 0" in d.description
+    assert "ŷ2 (z = −0.07 ≤ 0" in d.description
+    assert "∂E/∂w2 = 0, ∂E/∂w4 = 0, ∂E/∂w6 = 0, ∂E/∂bh2 = 0" in d.description
+    assert "−0" not in d.description.replace("−0.", "")  # no negative zero shown
+    assert d.bias_text["bh2"].get_text().endswith("∂E/∂bh2=0")
+    d.reset()
+    assert "Dead ReLU: none" in d.description
+
+
+def test_no_dead_units_with_sigmoid_but_saturation_is_named():
+    d = ReluNetworkDashboard()
+    d.update(activation="sigmoid", w2=2.0, bh2=2.0)
+    assert "Dead ReLU" not in d.description
+    assert "Saturated" in d.description and "h2" in d.description.split("Saturated")[1]
+    assert to_hex(COLORS["dead"]) not in [to_hex(c) for c in d.diagram.nodes.get_facecolors()]
+
+
+@pytest.mark.parametrize("activation", ["relu", "sigmoid", "tanh", "linear"])
+def test_dashboard_extremes_are_sane(activation):
+    d = ReluNetworkDashboard()
+    names = [n for n in d.controls if n != "activation"]
+    for lo_hi in itertools.product([-2.0, 2.0], repeat=2):
+        values = {n: lo_hi[k % 2] for k, n in enumerate(names)}
+        d.update(activation=activation, **values)
+        assert d.last_error is None, d.last_error
+        assert_all_finite(d.fig)
+        layers = from_values(values, EX.layers)
+        trace = forward(layers, EX.x, activation)
+        assert f"E = {fmt(error(trace.output, EX.target), 6)}" in d.description
+
+
+def test_dashboard_state_round_trip():
+    d = ReluNetworkDashboard()
+    d.load("w1=-1 activation=tanh bo2=0.5")
+    assert d.values()["activation"] == "tanh"
+    assert "tanh:" in d.description
+    assert d.state().startswith("w1=-1 w2=0.3")
+
+
+# -- the activation-curve dashboard ------------------------------------------
+
+
+@pytest.mark.parametrize("activation", ["relu", "sigmoid", "tanh", "linear"])
+@pytest.mark.parametrize("z", [-6.0, -0.5, 0.0, 1.0, 6.0])
+def test_activation_curve_follows_the_helpers(activation, z):
+    d = ActivationCurveDashboard()
+    d.update(z=z, activation=activation)
+    assert d.last_error is None
+    fz = float(activate(z, activation))
+    dz = float(activation_derivative(z, activation))
+    np.testing.assert_allclose(d.marker.get_ydata(), [fz, dz])
+    np.testing.assert_allclose(d.f_line.get_ydata(), activate(d.zs, activation))
+    assert f"f(z) = {fmt(fz)}, f′(z) = {fmt(dz)}" in d.description
+    if activation == "relu" and z <= 0:
+        assert "dead ReLU" in d.description
+    assert_all_finite(d.fig)
+
+
+# -- checkers ------------------------------------------------------------------
+
+
+def sigmoid_values():
+    trace = forward(EX.layers, EX.x, "sigmoid")
+    z = float(trace.z[-1][0, 0])
+    miss = float(trace.output[0] - EX.target[0])
+    return z, miss, backward(EX.layers, trace, EX.target)
+
+
+def test_check_output_bias_gradient():
+    z, miss, grads = sigmoid_values()
+    assert check_output_bias_gradient(None).ok is None
+    assert "Not done yet" in repr(check_output_bias_gradient(None))
+    good = check_output_bias_gradient(miss * float(activation_derivative(z, "sigmoid")))
+    assert good.ok and "Correct" in good.message
+    assert float(grads[1].b[0]) == pytest.approx(-0.06913040683, rel=1e-9)
+    assert "σ′(z)" in check_output_bias_gradient(miss).message
+    assert "slope" in check_output_bias_gradient(miss * float(activate(z, "sigmoid"))).message
+    h1 = float(forward(EX.layers, EX.x, "sigmoid").hidden[0][0])
+    assert "always 1" in check_output_bias_gradient(float(grads[1].b[0]) * h1).message
+    assert "wrong sign" in check_output_bias_gradient(-float(grads[1].b[0])).message
+
+
+def test_check_hidden_error():
+    p = buggy.from_layers(EX.layers)
+    x = EX.x.reshape(1, -1)
+    Zh, _H, Zo, Yhat = buggy.feed_forward(x, p)
+    Eo = (Yhat - EX.target) * buggy.relu_prime(Zo)
+    assert check_hidden_error(None).ok is None
+    assert check_hidden_error((Eo @ p["Wo"].T) * buggy.relu_prime(Zh)).ok
+    assert "(2, 2)" in check_hidden_error(Eo * p["Wo"] * buggy.relu_prime(Zh)).message
+    assert "Wo.T" in check_hidden_error((Eo @ p["Wo"]) * buggy.relu_prime(Zh)).message
+    assert "shape" in check_hidden_error(np.zeros(3)).message
+    assert not check_hidden_error([[0.0, 0.0]]).ok
+
+
+def test_check_repair():
+    assert check_repair(None).ok is None
+    assert "returns None" in check_repair(lambda x, y, p: None).message
+    assert check_repair(buggy.backprop).ok
+    wrong = check_repair(buggy.backprop_hidden_error_no_transpose)
+    assert not wrong.ok and "wrong" in wrong.message and "Wh" in wrong.message
+    crash = check_repair(buggy.backprop_relu_max)
+    assert not crash.ok and "crashed" in crash.message and "np.maximum" in crash.message
+    missing = check_repair(buggy.backprop_no_bias_gradient)
+    assert "no gradient for bh" in missing.message
