@@ -6,7 +6,8 @@ Reusable machinery for ``tests/browser`` and ``benchmarks/bench_latency.py``:
   ``jupyter lab`` from this very Python environment on a free 127.0.0.1 port,
   with temporary Jupyter config/runtime/data dirs, so the developer's home
   plays no part. Autosave is off in those temporary user settings: running a
-  notebook in the tests never writes it back to disk.
+  notebook in the tests never writes it back to disk; Lab's checkpoints go to
+  the temporary dir too, not to ``.ipynb_checkpoints/`` next to the notebooks.
 - :func:`launch_chromium`: Debian's ``/usr/bin/chromium`` through Playwright
   (sync API), headless, with a fresh profile and :data:`INIT_SCRIPT`, which
   timestamps key presses and draws into ipympl canvases.
@@ -221,6 +222,9 @@ def start_lab(root_dir: Path = REPO_ROOT, *, timeout: float = 90.0) -> LabServer
         f"--ServerApp.root_dir={root_dir}",
         "--LabApp.expose_app_in_browser=True",
         "--LabApp.news_url=",
+        # Lab makes a checkpoint of every notebook it opens; keep them out of the repo
+        # (an absolute checkpoint_dir is joined as is).
+        f"--FileCheckpoints.checkpoint_dir={tmp / 'checkpoints'}",
     ]
     log_path = tmp / "lab.log"
     with open(log_path, "wb") as log:
@@ -552,6 +556,18 @@ def choose_slider(page) -> int | None:
     )
 
 
+def slider_description(page, index: int) -> str:
+    """The slider's label (its `description`), for messages."""
+    text = (
+        page.locator(SLIDER_SELECTOR)
+        .nth(index)
+        .evaluate(
+            "(s) => { const l = s.querySelector('.widget-label'); return l ? l.innerText : ''; }"
+        )
+    )
+    return f"slider #{index} {text.strip()!r}" if text.strip() else f"slider #{index}"
+
+
 def slider_handle(page, index: int):
     return page.locator(SLIDER_SELECTOR).nth(index).locator(HANDLE_SELECTOR).first
 
@@ -654,7 +670,9 @@ def press_and_wait(
             raise
         except Exception as e:
             raise LabError(
-                f"no ipympl redraw within {timeout:.0f} s after pressing {key} on the slider"
+                f"no ipympl redraw within {timeout:.0f} s after pressing {key} on the slider: "
+                "does it drive a figure? Give the one that does the CSS class "
+                f"{TAG_CLASS!r} (slider.add_class({TAG_CLASS!r}))"
             ) from e
 
 
@@ -702,25 +720,30 @@ def percentile(values: list[float], q: float) -> float:
     return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
 
 
-def screenshot(page, path: Path, *, max_height: int = 8000) -> None:
-    """Screenshot of the whole notebook: the viewport grows to the notebook's height first."""
+def screenshot(page, path: Path, *, max_height: int = 10000) -> None:
+    """Screenshot of the whole notebook: scrolled to the top, the viewport as tall as the cells."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    extra = page.evaluate(
-        """() => {
-          const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
-          const outer = panel && panel.querySelector('.jp-WindowedPanel-outer');
-          const cells = panel ? panel.querySelectorAll('.jp-Cell') : [];
-          if (!outer || !cells.length) return 0;
-          const last = cells[cells.length - 1].getBoundingClientRect().bottom;
-          const bottom = last - outer.getBoundingClientRect().top + outer.scrollTop + 40;
-          return bottom - outer.clientHeight;
-        }"""
-    )
+    measure = """() => {
+      const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+      const outer = panel && panel.querySelector('.jp-WindowedPanel-outer');
+      const cells = panel ? panel.querySelectorAll('.jp-Cell') : [];
+      if (!outer || !cells.length) return 0;
+      outer.scrollTop = 0;
+      const last = cells[cells.length - 1].getBoundingClientRect().bottom;
+      return last - outer.getBoundingClientRect().top + 40 - outer.clientHeight;
+    }"""
     size = page.viewport_size or VIEWPORT
-    height = min(max_height, size["height"] + max(0, int(extra)))
-    if height != size["height"]:
+    height = size["height"]
+    for _ in range(3):  # cells below the fold get their real height once painted
+        extra = int(page.evaluate(measure))
+        if abs(extra) < 20:
+            break
+        new_height = max(size["height"], min(max_height, height + extra))
+        if new_height == height:
+            break
+        height = new_height
         page.set_viewport_size({"width": size["width"], "height": height})
-        page.wait_for_timeout(500)  # Lab relayouts, offscreen cells paint
+        page.wait_for_timeout(400)
     page.screenshot(path=str(path), full_page=True)
     if height != size["height"]:
         page.set_viewport_size(size)

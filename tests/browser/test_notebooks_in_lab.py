@@ -103,9 +103,12 @@ def test_notebook_in_lab(notebook: Path, lab_server, browser):
             index = lab.choose_slider(page)
             handle = lab.slider_handle(page, index)
             before = lab.snapshot(page)
-            lab.press_and_wait(page, path, handle, PRESSES)
+            try:
+                lab.press_and_wait(page, path, handle, PRESSES)
+            except lab.LabError as e:
+                raise lab.LabError(f"{lab.slider_description(page, index)}: {e}") from None
             after = lab.snapshot(page)
-            where = f"after {PRESSES} × ArrowRight on slider #{index}"
+            where = f"after {PRESSES} × ArrowRight on {lab.slider_description(page, index)}"
             _check(
                 path,
                 before["canvas_hashes"] != after["canvas_hashes"],
