@@ -1,0 +1,275 @@
+"""helpers.widgets: the one update path, error routing, the sliders and PredictFirst."""
+
+import warnings
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import ipywidgets as widgets  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from helpers.examples import WORKED_EXAMPLE  # noqa: E402
+from helpers.plots import live_figure  # noqa: E402
+from helpers.widgets import (  # noqa: E402
+    LR_CHOICES,
+    Dashboard,
+    PredictFirst,
+    input_slider,
+    lr_slider,
+    target_slider,
+    weight_slider,
+)
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+class Toy(Dashboard):
+    """A dashboard small enough to see every path: values, messages, failures."""
+
+    def __init__(self):
+        controls = {
+            "w": weight_slider("w", 0.21),
+            "y": target_slider(4.0),
+            "lr": lr_slider(0.05),
+            "mode": widgets.Dropdown(options=["a", "b"], value="a"),
+        }
+        fig, ax = live_figure(3.0, 2.0)
+        (self.line,) = ax.plot([0.0, 1.0], [0.0, 0.0])
+        self.calls = []
+        super().__init__(controls, fig)
+        self.refresh()
+
+    def redraw(self, w, y, lr, mode):
+        self.calls.append((w, y, lr, mode))
+        if w < -1.5:
+            raise ValueError("w below −1.5 cannot be drawn")
+        if w > 1.9:
+            np.float64(1e308) * np.float64(10.0)  # overflows: an error inside redraw
+        if y < -19.0:
+            warnings.warn("a warning inside redraw", UserWarning, stacklevel=1)
+        if lr >= 0.5:
+            self.say("This learning rate makes training diverge.")
+        self.line.set_ydata([0.0, w * y])
+        return f"w = {w:g}, y = {y:g}, lr = {lr:g}, mode {mode}\nsecond line"
+
+
+@pytest.fixture
+def toy():
+    return Toy()
+
+
+# -- one update path ----------------------------------------------------------------
+
+
+def test_starts_drawn_with_its_description(toy):
+    assert toy.description == "w = 0.21, y = 4, lr = 0.05, mode a\nsecond line"
+    assert toy.readout.value == "w = 0.21, y = 4, lr = 0.05, mode a<br>second line"
+    assert toy.defaults == {"w": 0.21, "y": 4.0, "lr": 0.05, "mode": "a"}
+    assert toy.line.get_ydata()[1] == pytest.approx(0.84)
+    assert len(toy.calls) == 1
+
+
+def test_update_sets_several_controls_and_redraws_once(toy):
+    toy.update(w=0.5, y=-2.0, mode="b")
+    assert toy.values() == {"w": 0.5, "y": -2.0, "lr": 0.05, "mode": "b"}
+    assert toy.calls[-1] == (0.5, -2.0, 0.05, "b")
+    assert len(toy.calls) == 2
+    assert toy.line.get_ydata()[1] == pytest.approx(-1.0)
+    assert toy.description.startswith("w = 0.5, y = -2, lr = 0.05, mode b")
+
+
+def test_moving_a_slider_redraws_like_update(toy):
+    toy.controls["w"].value = 1.0
+    assert toy.calls[-1][0] == 1.0
+    assert toy.description.startswith("w = 1,")
+
+
+def test_update_rejects_unknown_names(toy):
+    with pytest.raises(ValueError, match="unknown controls"):
+        toy.update(w7=1.0)
+
+
+def test_reset_returns_to_the_start_and_the_button_does_it_too(toy):
+    toy.update(w=-1.0, y=3.0, lr=0.1, mode="b")
+    toy.reset()
+    assert toy.values() == toy.defaults
+    toy.update(w=1.2)
+    toy.reset_button.click()
+    assert toy.values() == toy.defaults
+    assert toy.description.startswith("w = 0.21, y = 4")
+
+
+# -- state lines ----------------------------------------------------------------------
+
+
+def test_state_is_one_short_line(toy):
+    assert toy.state() == "w=0.21 y=4 lr=0.05 mode=a"
+    toy.update(w=-0.35, lr=0.0015)
+    assert toy.state() == "w=-0.35 y=4 lr=0.0015 mode=a"
+
+
+def test_load_restores_a_state_line(toy):
+    toy.update(w=-0.35, y=7.5, lr=0.01, mode="b")
+    line = toy.state()
+    other = Toy()
+    other.load(line)
+    assert other.values() == toy.values()
+    assert other.description == toy.description
+
+
+def test_load_takes_commas_and_keeps_names_not_given(toy):
+    toy.load("w=1.5, y=-3;")
+    assert toy.values() == {"w": 1.5, "y": -3.0, "lr": 0.05, "mode": "a"}
+
+
+@pytest.mark.parametrize(
+    ("line", "says"), [("w=abc", "not a number"), ("q=1", "expected name=value"), ("w", "w")]
+)
+def test_load_explains_a_bad_line(toy, line, says):
+    with pytest.raises(ValueError, match=says):
+        toy.load(line)
+
+
+# -- errors become messages, never tracebacks -----------------------------------------
+
+
+def test_an_exception_in_redraw_becomes_a_message(toy):
+    toy.update(w=-1.8)  # does not raise
+    assert isinstance(toy.last_error, ValueError)
+    assert toy.description == "Could not redraw: w below −1.5 cannot be drawn"
+    assert "These values cannot be drawn." in toy.message.value
+    assert toy._details_box.layout.display is None  # the details are one click away
+    toy.update(w=0.3)
+    assert toy.last_error is None
+    assert toy.message.value == ""
+    assert toy._details_box.layout.display == "none"
+    assert toy.description.startswith("w = 0.3,")
+
+
+def test_floating_point_overflow_in_redraw_is_caught(toy):
+    toy.update(w=1.95)
+    assert isinstance(toy.last_error, FloatingPointError)
+    assert toy.description.startswith("Could not redraw")
+
+
+def test_a_warning_in_redraw_is_caught_as_an_error(toy):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        toy.update(y=-19.5)  # nothing escapes, not even a warning
+    assert isinstance(toy.last_error, UserWarning)
+
+
+def test_say_shows_a_plain_message_until_the_next_change(toy):
+    toy.update(lr=0.5)
+    assert toy.last_error is None
+    assert "This learning rate makes training diverge." in toy.message.value
+    assert 'role="status"' in toy.message.value
+    toy.update(lr=0.05)
+    assert toy.message.value == ""
+
+
+def test_say_escapes_html(toy):
+    toy.say("ŷ < y & more")
+    assert "ŷ &lt; y &amp; more" in toy._message
+
+
+# -- display -------------------------------------------------------------------------
+
+
+def test_widget_holds_controls_figure_and_readout(toy):
+    box = toy.widget
+    assert isinstance(box, widgets.VBox)
+    rows = [c for c in box.children if isinstance(c, widgets.HBox)]
+    assert [len(r.children) for r in rows] == [3, 1]
+    assert toy.reset_button in box.children and toy.readout in box.children
+    assert toy.widget is box  # made once
+
+
+def test_text_repr_is_the_description(toy):
+    bundle = toy._repr_mimebundle_()
+    assert bundle["text/plain"] == toy.description
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+# -- sliders land exactly on the example's values ----------------------------------------
+
+
+def on_grid(slider, value):
+    steps = (value - slider.min) / slider.step
+    return abs(steps - round(steps)) < 1e-9
+
+
+@pytest.mark.parametrize(("name", "value"), list(WORKED_EXAMPLE.named.items()))
+def test_weight_sliders_land_on_the_example(name, value):
+    s = weight_slider(name, value)
+    assert s.value == value
+    assert on_grid(s, value)
+    assert s.min <= value <= s.max
+    assert f"{value:.2f}" == f"{s.min + round((value - s.min) / s.step) * s.step:.2f}"
+
+
+def test_input_and_target_sliders_land_on_the_example():
+    for k, value in enumerate(WORKED_EXAMPLE.x):
+        s = input_slider(f"i{k + 1}", float(value))
+        assert s.value == value and on_grid(s, value)
+    t = target_slider(float(WORKED_EXAMPLE.target[0]))
+    assert t.value == 4.0 and on_grid(t, 4.0)
+    assert t.description == "y"
+
+
+def test_lr_slider_lands_on_the_example_and_on_any_value():
+    s = lr_slider(WORKED_EXAMPLE.lr)
+    assert s.value == 0.05
+    odd = lr_slider(0.0123)
+    assert odd.value == 0.0123
+    values = [v for _, v in odd.options]
+    assert values == sorted(values)
+
+
+def test_lr_choices_are_round_and_increasing():
+    assert LR_CHOICES[0] == 0.0001 and LR_CHOICES[-1] == 1.0
+    assert all(a < b for a, b in zip(LR_CHOICES, LR_CHOICES[1:]))
+    for lr in (0.001, 0.01, 0.015, 0.02, 0.03, 0.05, 0.1):
+        assert lr in LR_CHOICES
+
+
+# -- PredictFirst ---------------------------------------------------------------------------
+
+
+def test_predict_first_number_verdicts():
+    p = PredictFirst("If w5 doubles, what is ŷ?", truth=4.1456)
+    assert p.verdict(4.0).startswith("Close: the value is 4.1456")
+    assert "wrong sign" in p.verdict(-4.0)
+    far = p.verdict(10.0)
+    assert far.startswith("The value is 4.1456; you were off by 5.85")
+    assert "141%" in far
+
+
+def test_predict_first_choice_verdicts():
+    p = PredictFirst("Is ŷ positive?", truth="positive", choices=["positive", "zero", "negative"])
+    assert p.verdict(None) == "Pick an answer first, then press Reveal."
+    assert p.verdict("positive") == "Right: it is positive."
+    assert p.verdict("negative") == "Not quite: you said negative, and it is positive."
+
+
+def test_predict_first_reveal_shows_the_verdict_in_the_widget():
+    p = PredictFirst("Is ŷ < y?", truth="yes", choices=["yes", "no"])
+    assert p.feedback.value == "Make a guess, then press Reveal."
+    p.button.click()
+    assert p.feedback.value == "Pick an answer first, then press Reveal."
+    p.guess.value = "no"
+    p.reveal()
+    assert p.feedback.value == "Not quite: you said no, and it is yes."
+    assert "Is ŷ &lt; y?" in p.widget.children[0].value
+
+
+def test_predict_first_text_repr_is_the_question():
+    p = PredictFirst("What is E?", truth=1.59561248)
+    assert p._repr_mimebundle_()["text/plain"] == "Predict first: What is E?"
