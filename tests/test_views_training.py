@@ -38,6 +38,7 @@ from helpers.views.training import (  # noqa: E402
     LearningRateExplorer,
     classify_rates,
     gradient_norm_squared,
+    largest_bound_at_target,
     lr_grid,
 )
 
@@ -467,3 +468,44 @@ def test_checker_works_for_another_example():
     hidden, out = expected_matrix_gradients(other)
     assert check_matrix_gradients(hidden, out, example=other).ok is True
     assert check_matrix_gradients(hidden, out).ok is False  # not the worked example's numbers
+
+
+# --------------------------------------------------------------------------
+# The flattest solution: why "converges" ends near 0.017
+# --------------------------------------------------------------------------
+
+
+def test_largest_bound_at_target_is_reached_and_never_passed():
+    best = largest_bound_at_target(EX.x, EX.target)
+    assert best == pytest.approx(1 / (np.sqrt(8**2 + 12**2) * 4), rel=1e-12)
+    assert round(best, 4) == 0.0173
+    # Weights built to reach it: h along W_out, with ‖h‖ = ‖x‖·‖W_out‖.
+    x, y = EX.x, float(EX.target[0])
+    u = np.array([0.6, 0.8])
+    W_out = np.sqrt(y / np.linalg.norm(x)) * u
+    h = np.linalg.norm(x) * W_out
+    layers = [Layer(np.outer(x, h) / (x @ x)), Layer(W_out[:, None])]
+    assert forward(layers, x).output[0] == pytest.approx(y, rel=1e-12)
+    assert stability_bound(layers, x) == pytest.approx(best, rel=1e-12)
+    # Random weights rescaled to hit the target never do better.
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        W_hidden, W_out = rng.normal(size=(2, 2)), rng.normal(size=(2, 1))
+        y_hat = (x @ W_hidden @ W_out)[0]
+        layers = [Layer(W_hidden), Layer(W_out * y / y_hat)]
+        assert forward(layers, x).output[0] == pytest.approx(y, rel=1e-9)
+        assert stability_bound(layers, x) <= best * (1 + 1e-12)
+    # Training stops converging just below it.
+    explorer_regimes = classify_rates(
+        sweep_learning_rates(EX.layers, EX.x, EX.target, np.geomspace(0.01, 0.03, 200), 300)
+    )
+    assert explorer_regimes.last("converges") < best
+
+
+def test_a_run_that_converges_ends_where_its_rate_is_stable():
+    for lr in (0.01, 0.016):
+        run = expected_history(lr)
+        assert stability_bound(run.layers, EX.x) >= lr
+    # and a rate just below the starting bound ends where the bound is below it
+    run = expected_history(0.022)
+    assert stability_bound(run.layers, EX.x) < 0.022 < stability_bound(EX.layers, EX.x)

@@ -24,11 +24,13 @@ from ..widgets import Dashboard, lr_slider
 __all__ = [
     "ERROR_FLOOR",
     "LR_GRID",
+    "RATES_TO_TRY",
     "REGIMES",
     "LearningRateExplorer",
     "Regimes",
     "classify_rates",
     "gradient_norm_squared",
+    "largest_bound_at_target",
     "lr_grid",
 ]
 
@@ -64,11 +66,30 @@ def lr_grid(lo=0.001, hi=0.1):
 #: The learning rates the explorer's slider offers.
 LR_GRID = lr_grid()
 
+#: Rates worth trying on the worked example: each regime and the edges between them.
+RATES_TO_TRY = (0.001, 0.01, 0.016, 0.017, 0.02, 0.022, 0.029, 0.03, 0.045, 0.05)
+
 
 def gradient_norm_squared(layers, x, activation="linear"):
     """‖∇ŷ‖²: the sum of (∂ŷ/∂w)² over every weight and bias, at ``layers``."""
     g = output_gradient(layers, x, activation)
     return sum(float((p**2).sum()) for L in g for p in (L.W, L.b) if p is not None)
+
+
+def largest_bound_at_target(x, target):
+    """The largest bound 2/‖∇ŷ‖² of any weights that hit ``target`` exactly: 1/(‖x‖·|y|).
+
+    For a linear network with one hidden layer, no biases and one output,
+    ‖∇ŷ‖² = ‖h‖² + ‖x‖²·‖W_out‖² and ŷ = h·W_out ≤ ‖h‖·‖W_out‖, so
+    ‖∇ŷ‖² ≥ 2·‖x‖·‖h‖·‖W_out‖ ≥ 2·‖x‖·|ŷ| (since a² + b² ≥ 2ab). Where ŷ = y,
+    the bound 2/‖∇ŷ‖² is therefore at most 1/(‖x‖·|y|), and weights with h
+    along W_out and ‖h‖ = ‖x‖·‖W_out‖ reach it. No learning rate above it can
+    settle on a solution of the worked example.
+    """
+    x = np.asarray(x, dtype=float)
+    y = float(np.asarray(target, dtype=float).reshape(-1)[0])
+    scale = float(np.linalg.norm(x)) * abs(y)
+    return 1.0 / scale if scale > 0 else float("inf")
 
 
 # --------------------------------------------------------------------------
