@@ -280,3 +280,12 @@ def test_check_y_hat():
     assert "only h1·w5" in check_y_hat(8.4 * 0.23).message
     assert "weighted by w5 and w6" in check_y_hat(8.4 + 1.76).message
     assert "not the inputs" in check_y_hat(8 * 0.23 + 12 * 0.16).message
+
+
+def test_example_figure_is_a_still_drawing_with_six_figure_values():
+    from helpers.views.forward import example_figure
+
+    fig = example_figure()
+    texts = {t.get_text() for t in fig.findobj(matplotlib.text.Text)}
+    assert {"i1\n8", "i2\n12", "h1\n8.4", "h2\n1.76", "ŷ\n2.2136"} <= texts
+    assert {f"{name}={value:g}" for name, value in WORKED_EXAMPLE.named.items()} <= texts

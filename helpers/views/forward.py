@@ -15,7 +15,17 @@ from ..network import forward, from_named, weight_names
 from ..plots import NetworkDiagram, fmt, live_figure, node_names
 from ..widgets import Dashboard, input_slider, weight_slider
 
-__all__ = ["ForwardPassDashboard", "predict", "sign_word", "sum_text", "text_scale", "weight_table"]
+__all__ = [
+    "ForwardPassDashboard",
+    "course_diagram",
+    "example_figure",
+    "predict",
+    "show_values",
+    "sign_word",
+    "sum_text",
+    "text_scale",
+    "weight_table",
+]
 
 #: Significant figures of the values written in the nodes and the sums:
 #: enough to show the worked example exactly (ŷ = 2.2136).
@@ -59,6 +69,48 @@ def sum_text(unit, inputs, weights, values, total):
     return f"{unit} = {symbols}\n{pad}= {numbers}\n{pad}= {fmt(total, DIGITS)}"
 
 
+def course_diagram(ax, sizes):
+    """A :class:`~helpers.plots.NetworkDiagram` with the look of notebook 01.
+
+    Larger weight labels and nodes than the default, grown with
+    :func:`text_scale`, so that six-figure values fit in the circles.
+    """
+    diagram = NetworkDiagram(ax, sizes, label_position=0.36)
+    diagram.nodes.set_sizes([1900 * text_scale() ** 2])
+    for text in diagram.edge_text.values():
+        text.set_fontsize("small")
+    ax.set_xlim(-0.1, 1.1)
+    return diagram
+
+
+def show_values(diagram, trace):
+    """Write every unit's value from ``trace`` into its node, to ``DIGITS`` figures.
+
+    Returns the values by unit name, ``{"i1": 8.0, …, "ŷ": 2.2136}``.
+    """
+    shown = {}
+    for layer, names in enumerate(diagram.names):
+        for j, name in enumerate(names):
+            shown[name] = float(trace.a[layer][0][j])
+            diagram.node_text[name].set_text(f"{name}\n{fmt(shown[name], DIGITS)}")
+    return shown
+
+
+def example_figure(example=WORKED_EXAMPLE, weight_scale=2.0):
+    """A still drawing of ``example``'s network with its values (no sliders), e.g. for the map.
+
+    ``weight_scale`` is the |w| drawn at full width: 2, the weight sliders' end.
+    """
+    k = text_scale()
+    fig, ax = live_figure(6.0 * k, 2.8 * k)
+    fig.subplots_adjust(0, 0, 1, 1)
+    layers = example.layers
+    diagram = course_diagram(ax, [L.W.shape[0] for L in layers] + [layers[-1].W.shape[1]])
+    trace = diagram.update(layers, example.x, example.activation, weight_scale=weight_scale)
+    show_values(diagram, trace)
+    return fig
+
+
 class ForwardPassDashboard(Dashboard):
     """Sliders for w1..w6 and the inputs; the diagram shows h1, h2 and ŷ as they change.
 
@@ -80,11 +132,7 @@ class ForwardPassDashboard(Dashboard):
         )
         fig.subplots_adjust(left=0.0, right=0.99, top=0.98, bottom=0.02, wspace=0.02)
         sizes = [L.W.shape[0] for L in example.layers] + [example.layers[-1].W.shape[1]]
-        self.diagram = NetworkDiagram(ax, sizes, label_position=0.36)
-        self.diagram.nodes.set_sizes([1900 * k**2])
-        for text in self.diagram.edge_text.values():
-            text.set_fontsize("small")
-        ax.set_xlim(-0.1, 1.1)
+        self.diagram = course_diagram(ax, sizes)
 
         # Which inputs and weights feed each unit, from the helpers' own numbering.
         self._feeds = {}
@@ -116,11 +164,7 @@ class ForwardPassDashboard(Dashboard):
         trace = self.diagram.update(layers, x, weight_scale=self.weight_scale)
 
         # The nodes and the sums show the same values, to DIGITS figures.
-        shown = {}
-        for layer, names in enumerate(self.diagram.names):
-            for j, name in enumerate(names):
-                shown[name] = float(trace.a[layer][0][j])
-                self.diagram.node_text[name].set_text(f"{name}\n{fmt(shown[name], DIGITS)}")
+        shown = show_values(self.diagram, trace)
         for unit, feeds in self._feeds.items():
             pairs = [(shown[src], weights[w]) for src, w in feeds]
             self.sum_texts[unit].set_text(
