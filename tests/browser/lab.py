@@ -720,7 +720,7 @@ def percentile(values: list[float], q: float) -> float:
     return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
 
 
-def screenshot(page, path: Path, *, max_height: int = 10000) -> None:
+def screenshot(page, path: Path, *, max_height: int = 16000) -> None:
     """Screenshot of the whole notebook: scrolled to the top, the viewport as tall as the cells."""
     path.parent.mkdir(parents=True, exist_ok=True)
     measure = """() => {
