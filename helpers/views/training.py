@@ -234,13 +234,18 @@ class LearningRateExplorer(Dashboard):
             value=epochs,
             min=0,
             max=epochs,
-            description="shown",
+            description="at step",
             continuous_update=True,
-            style={"description_width": "3em"},
+            style={"description_width": "4em"},
             layout=widgets.Layout(width="380px"),
         )
         self.play = widgets.Play(
-            value=epochs, min=0, max=epochs, step=_play_step(epochs), interval=60
+            value=epochs,
+            min=0,
+            max=epochs,
+            step=_play_step(epochs),
+            interval=60,
+            show_repeat=False,
         )
         self.play.description = "Play the training"
         widgets.link((self.play, "value"), (step_control, "value"))
