@@ -194,7 +194,7 @@ class SlopeDashboard(Dashboard):
         settings = ", ".join(f"{k} = {fmt(v)}" for k, v in others.items())
         return (
             f"{self.weight} = {fmt(w)} ({settings}): {self.unit} = {fmt(feed, 6)}, "
-            f"ŷ = {fmt(trace.output[0], 6)}, E = {fmt(E, 6)}.\n"
+            f"ŷ = {fmt(trace.output[0], 7)}, E = {fmt(E, 9)}.\n"
             f"Slope of the tangent = ∂E/∂{self.weight} = δ·{self.unit} = "
             f"({fmt(delta, 6)})·({fmt(feed, 6)}) = {fmt(grad, 7)} (backward).\n"
             f"Central difference (numerical_gradient): {fmt(numeric, 7)}. {verdict}"
@@ -299,7 +299,7 @@ class StepDashboard(Dashboard):
         step_text = (
             f"{self.weight} moves from {fmt(w, 6)} to {fmt(new_w, 7)} "
             f"(∂E/∂{self.weight} = {fmt(grad, 7)}, step −lr·∂E/∂{self.weight} = "
-            f"{fmt(-lr * grad, 5)}); E goes from {fmt(E, 6)} to {fmt(new_E, 6)}."
+            f"{fmt(-lr * grad, 5)}); E goes from {fmt(E, 9)} to {fmt(new_E, 6)}."
         )
         if curvature <= 1e-12:
             self.title.set_text(f"lr = {lr:g}: {u} = 0, so E does not depend on {self.weight}")
