@@ -1,0 +1,571 @@
+"""Notebook 04: the chain rule for the hidden weights, live.
+
+- :class:`BackwardDiagramDashboard`: the backward pass drawn on the network.
+  δ = ŷ − y sits at the output, flows back through w5 and w6 to h1 and h2,
+  and every edge shows its gradient from :func:`~helpers.network.backward`.
+- :class:`SurfaceDashboard`: the error over any two weights as contour lines,
+  with the current point and the step that gradient descent would take there.
+- :class:`FirstStepDashboard`: the first full step of the worked example,
+  revealed one stage at a time with Next / Back / Restart.
+
+These views are drawn for networks with one hidden layer and one output, as
+in the worked example.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.lines import Line2D
+
+from ..examples import WORKED_EXAMPLE
+from ..network import (  # _forward: the stacked forward pass the helpers train with
+    _forward,
+    backward,
+    error,
+    forward,
+    from_named,
+    sgd_step,
+    to_named,
+    weight_names,
+)
+from ..plots import COLORS, NetworkDiagram, fmt, live_figure
+from ..widgets import Dashboard, target_slider, weight_slider
+
+__all__ = [
+    "STAGES",
+    "BackwardDiagramDashboard",
+    "BackwardNotes",
+    "FirstStepDashboard",
+    "SurfaceDashboard",
+    "error_surface",
+    "hidden_signals",
+]
+
+_NOTE_BOX = {"boxstyle": "round,pad=0.25", "fc": "#FFF3E0", "ec": COLORS["gradient"], "lw": 1}
+
+
+def hidden_signals(layers, trace, target):
+    """δ = ∂E/∂ŷ and, for each hidden unit j, ∂E/∂h_j = δ·(the weight from h_j to ŷ).
+
+    For a network with one hidden layer, one output and a linear output unit.
+    These are the numbers the backward pass carries from the output to the
+    hidden layer; each hidden weight's gradient is ∂E/∂h_j times its input.
+    """
+    delta = float(trace.output[0] - np.asarray(target, dtype=float).ravel()[0])
+    w_out = np.asarray(layers[-1].W[:, 0], dtype=float)
+    return delta, [delta * float(w) for w in w_out]
+
+
+class BackwardNotes:
+    """Three notes on a network diagram: δ at the output, ∂E/∂h1 and ∂E/∂h2 at the hidden units."""
+
+    def __init__(self, ax, diagram):
+        self.diagram = diagram
+        x_out, y_out = diagram.pos[diagram.names[-1][0]]
+        self.delta = ax.text(
+            x_out, y_out - 0.32, "", ha="center", va="top", fontsize="small", bbox=_NOTE_BOX
+        )
+        self.hidden = {}
+        for name in diagram.names[1]:
+            x, y = diagram.pos[name]
+            up = y >= 0
+            self.hidden[name] = ax.text(
+                x,
+                y + (0.3 if up else -0.3),
+                "",
+                ha="center",
+                va="bottom" if up else "top",
+                fontsize="small",
+                bbox=_NOTE_BOX,
+            )
+        ax.set_ylim(-1.75, 1.75)
+        ax.set_xlim(-0.1, 1.2)  # room for the note under the output unit
+
+    def show(self, delta=None, hidden=None, output_weights=(), target=None):
+        """Show δ (and the target) if given, and each ∂E/∂h_j if ``hidden`` is given."""
+        if delta is None:
+            self.delta.set_visible(False)
+        else:
+            self.delta.set_text(f"y = {fmt(target)}\nδ = ŷ − y = {fmt(delta, 5)}")
+            self.delta.set_visible(True)
+        for k, (name, note) in enumerate(self.hidden.items()):
+            if hidden is None:
+                note.set_visible(False)
+                continue
+            note.set_text(f"∂E/∂{name} = δ·{output_weights[k]} = {fmt(hidden[k], 5)}")
+            note.set_visible(True)
+
+
+def _output_weight_names(layers):
+    """The names of the weights into the output, in hidden-unit order (w5, w6)."""
+    last = len(layers) - 1
+    return [n for n, (layer, _i, _j) in weight_names(layers).items() if layer == last]
+
+
+class BackwardDiagramDashboard(Dashboard):
+    """The backward pass on the network: δ at the output, ∂E/∂h at the hidden units,
+    ∂E/∂w on every edge (with an orange glow as wide as the gradient is large).
+
+    The first slider is w5: it scales the signal that reaches h1, and so the
+    gradients of w1 and w2. The target slider shows that no gradient flows
+    when ŷ = y.
+    """
+
+    def __init__(self, example=WORKED_EXAMPLE):
+        self.example = example
+        named = example.named
+        order = ["w5", "w6", "w1", "w2", "w3", "w4"]
+        controls = {name: weight_slider(name, named[name]) for name in order}
+        controls["y"] = target_slider(float(example.target[0]))
+        controls["w5"].add_class("drives-figure")
+        fig, ax = live_figure(7.0, 3.6)
+        fig.subplots_adjust(0, 0, 1, 1)
+        self.diagram = NetworkDiagram(ax, [len(example.x), 2, 1], gradients=True)
+        self.notes = BackwardNotes(ax, self.diagram)
+        self.out_names = _output_weight_names(example.layers)
+        super().__init__(controls, fig)
+        self.refresh()
+
+    def redraw(self, **values):
+        ex = self.example
+        weights = {k: v for k, v in values.items() if k != "y"}
+        target = np.array([values["y"]])
+        layers = from_named(weights, ex.layers)
+        trace = forward(layers, ex.x)
+        grads = backward(layers, trace, target)
+        self.diagram.update(layers, ex.x, grads=grads)
+        delta, signals = hidden_signals(layers, trace, target)
+        self.notes.show(delta, signals, self.out_names, target=values["y"])
+
+        g = to_named(grads)
+        h = trace.hidden[0]
+        i = [float(v) for v in ex.x]
+        w5, w6 = self.out_names
+        lines = [
+            f"ŷ = {fmt(trace.output[0], 7)}, y = {fmt(values['y'])}: "
+            f"δ = ŷ − y = {fmt(delta, 7)}, E = {fmt(error(trace.output, target), 9)}.",
+            f"Output weights: ∂E/∂{w5} = δ·h1 = {fmt(g[w5], 7)} (h1 = {fmt(h[0], 6)}), "
+            f"∂E/∂{w6} = δ·h2 = {fmt(g[w6], 7)} (h2 = {fmt(h[1], 6)}).",
+            f"Back through {w5}: ∂E/∂h1 = δ·{w5} = {fmt(signals[0], 7)}; "
+            f"∂E/∂w1 = ∂E/∂h1·i1 = {fmt(g['w1'], 7)}, ∂E/∂w2 = ∂E/∂h1·i2 = {fmt(g['w2'], 7)}.",
+            f"Back through {w6}: ∂E/∂h2 = δ·{w6} = {fmt(signals[1], 7)}; "
+            f"∂E/∂w3 = ∂E/∂h2·i1 = {fmt(g['w3'], 7)}, ∂E/∂w4 = ∂E/∂h2·i2 = {fmt(g['w4'], 7)}.",
+            f"(Inputs i1 = {fmt(i[0])}, i2 = {fmt(i[1])}.)",
+        ]
+        if delta == 0:
+            self.say("ŷ equals the target: δ = 0, so every gradient is zero and nothing moves.")
+        return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------
+# The error surface over two weights
+# --------------------------------------------------------------------------
+
+
+def error_surface(layers, x, target, x_name, y_name, xs, ys, activation="linear"):
+    """ŷ − y and E on the grid ``xs`` × ``ys`` of two weights, every other weight kept.
+
+    Returns ``(residual, E)``, each of shape ``(len(ys), len(xs))`` (rows follow
+    ``ys``, as :func:`matplotlib.axes.Axes.contour` expects). All grid points go
+    through the helpers' forward pass at once, as a stack of networks (one per
+    point), so a 41 × 41 grid costs about a millisecond.
+    """
+    places = weight_names(layers)
+    A, B = np.meshgrid(np.asarray(xs, dtype=float), np.asarray(ys, dtype=float))
+    n = A.size
+    Ws = [np.repeat(L.W[None], n, axis=0) for L in layers]
+    bs = [None if L.b is None else np.repeat(L.b[None], n, axis=0) for L in layers]
+    for name, values in ((x_name, A), (y_name, B)):
+        layer, i, j = places[name]
+        Ws[layer][:, i, j] = values.ravel()
+    x2d = np.asarray(x, dtype=float).reshape(1, -1)
+    names = [activation] * len(layers) if isinstance(activation, str) else list(activation)
+    a, _z = _forward(Ws, bs, x2d, names)
+    t = float(np.asarray(target, dtype=float).ravel()[0])
+    residual = a[-1][:, 0, 0].reshape(A.shape) - t
+    return residual, 0.5 * residual**2
+
+
+class SurfaceDashboard(Dashboard):
+    """E over two weights (w1 and w2 to start with) as contour lines of equal error.
+
+    The marker is the current point, the arrow the step that gradient descent
+    takes there in these two weights, −lr·(∂E/∂a, ∂E/∂b), at the example's
+    learning rate. The thick green line is where ŷ = y (E = 0). Moving one of
+    the two chosen weights moves only the marker and the arrow; the contour
+    lines are recomputed when another weight or the chosen pair changes.
+    """
+
+    #: Grid points along each axis.
+    resolution = 61
+    #: An arrow longer than this fraction of the axis is drawn shortened.
+    longest_arrow = 0.35
+
+    def __init__(self, example=WORKED_EXAMPLE, x_weight="w1", y_weight="w2"):
+        self.example = example
+        self.lr = example.lr
+        named = example.named
+        choices = list(named)
+        controls = {name: weight_slider(name, named[name]) for name in choices}
+        controls["x_weight"] = widgets.Dropdown(
+            options=choices, value=x_weight, description="x axis", layout={"width": "160px"}
+        )
+        controls["y_weight"] = widgets.Dropdown(
+            options=choices, value=y_weight, description="y axis", layout={"width": "160px"}
+        )
+        controls[choices[0]].add_class("drives-figure")
+        lo, hi = controls[choices[0]].min, controls[choices[0]].max
+        self.grid = np.linspace(lo, hi, self.resolution)
+
+        fig, ax = live_figure(6.6, 3.6)
+        fig.subplots_adjust(left=0.1, right=0.62, bottom=0.14, top=0.9)
+        self.ax = ax
+        ax.set_xlim(lo, hi)
+        ax.set_ylim(lo, hi)
+        ax.set_aspect("equal")
+        (self.marker,) = ax.plot(
+            [], [], "o", color=COLORS["negative"], ms=8, zorder=5, clip_on=False
+        )
+        self.arrow = ax.annotate(
+            "",
+            xy=(0.0, 0.0),
+            xytext=(0.0, 0.0),
+            arrowprops={
+                "arrowstyle": "-|>",
+                "color": COLORS["gradient"],
+                "lw": 2.5,
+                "shrinkA": 0,
+                "shrinkB": 0,
+            },
+            zorder=6,
+        )
+        self.title = ax.set_title("", fontsize="medium")
+        ax.legend(
+            handles=[
+                Line2D([], [], ls="", marker="o", color=COLORS["negative"], label="now"),
+                Line2D([], [], color=COLORS["neutral"], lw=0.8, label="equal E"),
+                Line2D([], [], color=COLORS["accent"], lw=2.5, label="E = 0 (ŷ = y)"),
+                Line2D([], [], color=COLORS["gradient"], lw=2.5, label=f"step at lr {self.lr:g}"),
+            ],
+            loc="upper left",
+            bbox_to_anchor=(1.04, 1.0),
+            fontsize="small",
+            frameon=False,
+        )
+        self.side_text = ax.text(
+            1.06, 0.38, "", transform=ax.transAxes, va="top", ha="left", fontsize="small"
+        )
+        self._contours = []
+        self._surface_key = None
+        self.surface_computations = 0  # how often the contours were recomputed (tests read it)
+        self.arrow_scale = 1.0
+        super().__init__(controls, fig)
+        self.refresh()
+
+    def _draw_surface(self, layers, a_name, b_name):
+        for artist in self._contours:
+            artist.remove()
+        self._contours = []
+        residual, _E = error_surface(
+            layers, self.example.x, self.example.target, a_name, b_name, self.grid, self.grid
+        )
+        self.surface_computations += 1
+        lo, hi = float(residual.min()), float(residual.max())
+        if hi - lo < 1e-9 * max(1.0, abs(hi)):
+            return False
+        # Lines of equal E = ½(ŷ − y)² are lines of equal |ŷ − y|: space them evenly in ŷ − y.
+        reach = max(abs(lo), abs(hi))
+        steps = reach * np.arange(-8, 9) / 8
+        levels = [r for r in steps if lo < r < hi and r != 0]
+        if levels:
+            self._contours.append(
+                self.ax.contour(
+                    self.grid,
+                    self.grid,
+                    residual,
+                    levels=levels,
+                    colors=COLORS["neutral"],
+                    linewidths=0.8,
+                    linestyles="solid",
+                )
+            )
+        if lo < 0 < hi:
+            self._contours.append(
+                self.ax.contour(
+                    self.grid,
+                    self.grid,
+                    residual,
+                    levels=[0.0],
+                    colors=COLORS["accent"],
+                    linewidths=2.5,
+                )
+            )
+        return True
+
+    def redraw(self, **values):
+        a_name, b_name = values["x_weight"], values["y_weight"]
+        weights = {k: v for k, v in values.items() if k.startswith("w")}
+        ex = self.example
+        layers = from_named(weights, ex.layers)
+        if a_name == b_name:
+            for artist in self._contours:
+                artist.remove()
+            self._contours = []
+            self._surface_key = None
+            self.marker.set_visible(False)
+            self.arrow.set_visible(False)
+            self.title.set_text("choose two different weights")
+            self.side_text.set_text("")
+            self.say("Choose two different weights for the x axis and the y axis.")
+            return f"Both axes show {a_name}: choose two different weights."
+
+        others = tuple((k, v) for k, v in sorted(weights.items()) if k not in (a_name, b_name))
+        key = (a_name, b_name, others)
+        if key != self._surface_key:
+            self._varies = self._draw_surface(layers, a_name, b_name)
+            self._surface_key = key
+            self.ax.set_xlabel(a_name)
+            self.ax.set_ylabel(b_name)
+
+        trace = forward(layers, ex.x)
+        E = error(trace.output, ex.target)
+        g = to_named(backward(layers, trace, ex.target))
+        a, b = weights[a_name], weights[b_name]
+        da, db = -self.lr * g[a_name], -self.lr * g[b_name]
+        length = float(np.hypot(da, db))
+        longest = self.longest_arrow * (self.grid[-1] - self.grid[0])
+        self.arrow_scale = 1.0 if length <= longest else longest / length
+        self.marker.set_data([a], [b])
+        self.marker.set_visible(True)
+        self.arrow.set_position((a, b))
+        self.arrow.xy = (a + self.arrow_scale * da, b + self.arrow_scale * db)
+        self.arrow.set_visible(length > 1e-3 * (self.grid[-1] - self.grid[0]))
+        self.title.set_text(f"E over ({a_name}, {b_name}), other weights fixed")
+        self.side_text.set_text(
+            f"E = {fmt(E, 5)}\n∂E/∂{a_name} = {fmt(g[a_name], 4)}\n"
+            f"∂E/∂{b_name} = {fmt(g[b_name], 4)}"
+            + ("\n(arrow shortened)" if self.arrow_scale < 1.0 else "")
+        )
+
+        others_text = ", ".join(f"{k} = {fmt(v)}" for k, v in others)
+        lines = [
+            f"At {a_name} = {fmt(a)}, {b_name} = {fmt(b)} ({others_text}): "
+            f"E = {fmt(E, 9)}, ∂E/∂{a_name} = {fmt(g[a_name], 7)}, "
+            f"∂E/∂{b_name} = {fmt(g[b_name], 7)}.",
+            f"One step at lr {self.lr:g} moves ({a_name}, {b_name}) to "
+            f"({fmt(a + da, 7)}, {fmt(b + db, 7)}).",
+        ]
+        if self.arrow_scale < 1.0:
+            lines.append(
+                f"The arrow is drawn at {self.arrow_scale:.0%} of its length: the full step is "
+                f"{fmt(length, 3)} long, off the edge of the plot."
+            )
+        if not self._varies:
+            lines.append(f"E does not change with {a_name} and {b_name} here: no contour lines.")
+        return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------
+# The first full step, stage by stage
+# --------------------------------------------------------------------------
+
+#: The stages of :class:`FirstStepDashboard`, in order.
+STAGES = [
+    "the starting point",
+    "the forward pass",
+    "the error",
+    "the output-weight gradients",
+    "the hidden-weight gradients",
+    "the update",
+]
+
+
+class FirstStepDashboard(Dashboard):
+    """One full step of backpropagation on the network, one stage at a time.
+
+    Next / Back / Restart (or :meth:`next`, :meth:`back`, :meth:`restart` in
+    code) walk through :data:`STAGES`; the diagram reveals each stage's
+    numbers and the text under it spells them out. ``stage`` is the current
+    stage's number and ``description`` its text.
+    """
+
+    def __init__(self, example=WORKED_EXAMPLE):
+        self.example = example
+        last = len(STAGES) - 1
+        controls = {
+            "stage": widgets.IntSlider(
+                value=0,
+                min=0,
+                max=last,
+                description="stage",
+                readout=True,
+                continuous_update=True,
+                layout={"width": "260px"},
+            )
+        }
+        fig, ax = live_figure(7.0, 3.6)
+        fig.subplots_adjust(0, 0, 1, 0.92)
+        self.diagram = NetworkDiagram(ax, [len(example.x), 2, 1], gradients=True)
+        self.notes = BackwardNotes(ax, self.diagram)
+        self.title = fig.suptitle("", fontsize="medium")
+        self.order = list(weight_names(example.layers))
+        self.out_names = _output_weight_names(example.layers)
+        self._compute()
+        super().__init__(controls, fig)
+        self.reset_button.description = "Restart"
+        self.back_button = widgets.Button(description="Back", icon="arrow-left")
+        self.next_button = widgets.Button(description="Next", icon="arrow-right")
+        self.back_button.on_click(lambda _button: self.back())
+        self.next_button.on_click(lambda _button: self.next())
+        self.refresh()
+
+    # -- stepping ------------------------------------------------------------
+
+    @property
+    def stage(self):
+        """The number of the stage shown, 0 … len(STAGES) − 1."""
+        return int(self.controls["stage"].value)
+
+    def next(self):
+        """Reveal the next stage (stays on the last one)."""
+        self.update(stage=min(self.stage + 1, len(STAGES) - 1))
+        return self.description
+
+    def back(self):
+        """Go back one stage (stays on the first one)."""
+        self.update(stage=max(self.stage - 1, 0))
+        return self.description
+
+    def restart(self):
+        """Back to the starting point."""
+        self.reset()
+        return self.description
+
+    def stage_texts(self):
+        """The text of every stage, in order (what Next reveals, one after another)."""
+        return [self._text(k) for k in range(len(STAGES))]
+
+    @property
+    def widget(self):
+        if self._widget is None:
+            buttons = widgets.HBox(
+                [self.back_button, self.next_button, self.reset_button, self.controls["stage"]]
+            )
+            canvas = self.fig.canvas
+            figure = canvas if isinstance(canvas, widgets.DOMWidget) else widgets.Output()
+            self._widget = widgets.VBox(
+                [buttons, self.message, figure, self.readout, self._details_box]
+            )
+        return self._widget
+
+    # -- the numbers -----------------------------------------------------------
+
+    def _compute(self):
+        ex = self.example
+        self.trace = forward(ex.layers, ex.x)
+        self.grads = backward(ex.layers, self.trace, ex.target)
+        self.g = to_named(self.grads)
+        self.E = error(self.trace.output, ex.target)
+        self.delta, self.signals = hidden_signals(ex.layers, self.trace, ex.target)
+        self.new_layers = sgd_step(ex.layers, self.grads, ex.lr)
+        self.new_named = to_named(self.new_layers)
+        self.new_trace = forward(self.new_layers, ex.x)
+        self.new_E = error(self.new_trace.output, ex.target)
+
+    def _text(self, k):
+        ex = self.example
+        w = ex.named
+        i1, i2 = (float(v) for v in ex.x)
+        h1, h2 = (float(v) for v in self.trace.hidden[0])
+        y_hat = float(self.trace.output[0])
+        y = float(ex.target[0])
+        g = self.g
+        w5, w6 = self.out_names
+        head = f"Stage {k} of {len(STAGES) - 1} · {STAGES[k]}.\n"
+        if k == 0:
+            weights = ", ".join(f"{n} = {fmt(v)}" for n, v in w.items())
+            return (
+                head + f"Weights {weights}; inputs i1 = {fmt(i1)}, i2 = {fmt(i2)}; "
+                f"target y = {fmt(y)}; learning rate {ex.lr:g}.\nPress Next for the forward pass."
+            )
+        if k == 1:
+            return (
+                head + f"h1 = w1·i1 + w2·i2 = {fmt(w['w1'])}·{fmt(i1)} + {fmt(w['w2'])}·{fmt(i2)} "
+                f"= {fmt(h1, 10)}\nh2 = w3·i1 + w4·i2 = {fmt(w['w3'])}·{fmt(i1)} + "
+                f"{fmt(w['w4'])}·{fmt(i2)} = {fmt(h2, 10)}\nŷ = {w5}·h1 + {w6}·h2 = "
+                f"{fmt(w[w5])}·{fmt(h1, 10)} + {fmt(w[w6])}·{fmt(h2, 10)} = {fmt(y_hat, 10)}."
+            )
+        if k == 2:
+            return (
+                head + f"E = ½(ŷ − y)² = ½({fmt(y_hat, 10)} − {fmt(y)})² = {fmt(self.E, 10)}\n"
+                f"δ = ∂E/∂ŷ = ŷ − y = {fmt(self.delta, 10)}."
+            )
+        if k == 3:
+            return (
+                head + f"∂E/∂{w5} = δ·h1 = ({fmt(self.delta, 10)})·{fmt(h1, 10)} = "
+                f"{fmt(g[w5], 10)}\n∂E/∂{w6} = δ·h2 = ({fmt(self.delta, 10)})·{fmt(h2, 10)} = "
+                f"{fmt(g[w6], 10)}."
+            )
+        if k == 4:
+            return (
+                head + f"δ goes back through the old {w5} = {fmt(w[w5])} to h1: ∂E/∂h1 = "
+                f"δ·{w5} = {fmt(self.signals[0], 10)}\n"
+                f"∂E/∂w1 = ∂E/∂h1·i1 = {fmt(g['w1'], 10)}, ∂E/∂w2 = ∂E/∂h1·i2 = "
+                f"{fmt(g['w2'], 10)}\n"
+                f"δ goes back through the old {w6} = {fmt(w[w6])} to h2: ∂E/∂h2 = "
+                f"δ·{w6} = {fmt(self.signals[1], 10)}\n"
+                f"∂E/∂w3 = ∂E/∂h2·i1 = {fmt(g['w3'], 10)}, ∂E/∂w4 = ∂E/∂h2·i2 = "
+                f"{fmt(g['w4'], 10)}"
+            )
+        moves = "\n".join(
+            f"{n} = {fmt(w[n])} − {ex.lr:g}·({fmt(g[n], 10)}) = {fmt(self.new_named[n], 10)}"
+            for n in self.order
+        )
+        new_y = float(self.new_trace.output[0])
+        verdict = "The step overshot: the error grew." if self.new_E > self.E else "The error fell."
+        return (
+            head + f"All six weights move together by −lr·gradient (lr = {ex.lr:g}):\n{moves}\n"
+            f"New forward pass: ŷ = {fmt(new_y, 10)} (target {fmt(y)}), E = "
+            f"{fmt(self.new_E, 10)}, was {fmt(self.E, 10)}. {verdict}"
+        )
+
+    # -- drawing -----------------------------------------------------------------
+
+    def redraw(self, stage):
+        k = int(stage)
+        ex = self.example
+        d = self.diagram
+        if k < len(STAGES) - 1:
+            d.update(ex.layers, ex.x, grads=self.grads)
+        else:
+            d.update(self.new_layers, ex.x)
+        names = [n for layer in d.names for n in layer]
+        if k == 0:  # nothing computed yet: the units show only their names (inputs are given)
+            for name in names:
+                if name not in d.names[0]:
+                    d.node_text[name].set_text(name)
+        weights = self.example.named if k < len(STAGES) - 1 else self.new_named
+        glow = np.array(d.glow.get_linewidths(), dtype=float)
+        if glow.size != len(self.order):
+            glow = np.resize(glow, len(self.order))
+        for idx, name in enumerate(self.order):
+            revealed = k >= 4 or (k == 3 and name in self.out_names)
+            if not revealed or k == len(STAGES) - 1:
+                d.edge_text[name].set_text(f"{name}={fmt(weights[name], 3)}")
+                glow[idx] = 0.0
+        d.glow.set_linewidths(glow)
+        d.glow.set_visible(3 <= k < len(STAGES) - 1)
+        if k in (2, 3):
+            self.notes.show(self.delta, None, target=float(ex.target[0]))
+        elif k == 4:
+            self.notes.show(self.delta, self.signals, self.out_names, target=float(ex.target[0]))
+        else:
+            self.notes.show(None, None)
+        if k == len(STAGES) - 1:
+            self.notes.delta.set_text(
+                f"new ŷ = {fmt(self.new_trace.output[0], 6)}\n(target y = {fmt(ex.target[0])})"
+            )
+            self.notes.delta.set_visible(True)
+        self.title.set_text(f"Stage {k} of {len(STAGES) - 1}: {STAGES[k]}")
+        return self._text(k)
