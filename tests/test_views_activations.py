@@ -16,6 +16,7 @@ from helpers.exercises.activations import (
     check_hidden_error,
     check_output_bias_gradient,
     check_repair,
+    draft_backprop,
 )
 from helpers.network import (
     activate,
@@ -261,5 +262,15 @@ def test_check_repair():
     assert not wrong.ok and "wrong" in wrong.message and "Wh" in wrong.message
     crash = check_repair(buggy.backprop_relu_max)
     assert not crash.ok and "crashed" in crash.message and "np.maximum" in crash.message
+    draft = check_repair(draft_backprop)
+    assert draft.ok is None and "Not done yet" in draft.message
+
+    def half_repaired(x, y, p):
+        grads = draft_backprop(x, y, p)
+        Zh, H, Zo, Yhat = buggy.feed_forward(x, p)
+        grads["Wo"] = H.T @ ((Yhat - y) * buggy.relu_prime(Zo))
+        return grads
+
+    assert "no gradient for bh" in check_repair(half_repaired).message
     missing = check_repair(buggy.backprop_no_bias_gradient)
     assert "no gradient for bh" in missing.message

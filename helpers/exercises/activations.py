@@ -9,7 +9,7 @@ from ..network import activate, activation_derivative, backward, forward
 from ..views.activations import RELU_EXAMPLE
 from . import Feedback, check_array, check_number, not_done
 
-__all__ = ["check_hidden_error", "check_output_bias_gradient", "check_repair"]
+__all__ = ["check_hidden_error", "check_output_bias_gradient", "check_repair", "draft_backprop"]
 
 
 def check_output_bias_gradient(given, example=RELU_EXAMPLE):
@@ -79,10 +79,44 @@ def check_hidden_error(given, example=RELU_EXAMPLE):
     return check_array("Eh", arr, expected)
 
 
+def draft_backprop(x, y, p):
+    """The draft that exercise 3 of notebook 06 asks to repair (three mistakes)."""
+    Zh, H, Zo, Yhat = buggy.feed_forward(x, p)
+    Eo = (Yhat - y) * buggy.relu_prime(Zo)
+    Eh = (Eo @ p["Wo"]) * buggy.relu_prime(Zh)
+    dWo = H * Eo
+    dWh = x.T @ Eh
+    return {"Wh": dWh, "Wo": dWo}
+
+
+def _same_as_draft(backprop_fn, example):
+    p = buggy.from_layers(example.layers)
+    x = np.asarray(example.x, dtype=float).reshape(1, -1)
+    y = np.asarray(example.target, dtype=float).reshape(1, -1)
+    try:
+        with np.errstate(all="raise"):
+            given = backprop_fn(x, y, {k: v.copy() for k, v in p.items()})
+    except Exception:  # a crash is the gradient check's to report
+        return False
+    draft = draft_backprop(x, y, p)
+    return (
+        isinstance(given, dict)
+        and set(given) == set(draft)
+        and all(np.shape(given[k]) == draft[k].shape for k in draft)
+        and all(np.array_equal(given[k], draft[k]) for k in draft)
+    )
+
+
 def check_repair(backprop_fn, example=RELU_EXAMPLE):
     """Gradient-check a repaired backward pass ``backprop_fn(x, y, p)`` on ``example``."""
     if backprop_fn is None:
         return Feedback(None, "Not done yet: write your repaired function first.")
+    if _same_as_draft(backprop_fn, example):
+        return Feedback(
+            None,
+            "Not done yet: this still computes what the draft computes. Find its three "
+            "mistakes (the table above lists the kinds) and repair them.",
+        )
     result = buggy.gradient_check(backprop_fn, example)
     if result.status == "not done":
         return Feedback(
