@@ -1,0 +1,257 @@
+"""Notebook 07's dashboards, problems and checkers, against the helpers' numbers."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from helpers import buggy
+from helpers.exercises.deep import check_forward_passes, check_relative_error
+from helpers.network import Layer, backward, forward
+from helpers.plots import fmt
+from helpers.views.deep import (
+    DEEP_PROBLEM,
+    XOR,
+    GradientFlowDashboard,
+    XorDashboard,
+    XorProblem,
+    cost_table,
+    gradient_norms,
+    gradient_verdict,
+)
+
+P = DEEP_PROBLEM
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def assert_all_finite(fig):
+    for line in fig.findobj(matplotlib.lines.Line2D):
+        data = np.asarray(line.get_xydata(), dtype=float)
+        assert np.all(np.isfinite(data)), line
+    for image in fig.findobj(matplotlib.image.AxesImage):
+        assert np.all(np.isfinite(np.asarray(image.get_array(), dtype=float)))
+    for ax in fig.axes:
+        assert np.all(np.isfinite(ax.get_ylim())) and np.all(np.isfinite(ax.get_xlim()))
+    for text in fig.findobj(matplotlib.text.Text):
+        for bad in ("nan", "inf", "∞", "undefined"):
+            assert bad not in text.get_text()
+
+
+def backward_norms(depth, scale, activation):
+    layers = P.layers(depth, scale)
+    acts = P.activations(depth, activation)
+    grads = backward(layers, forward(layers, P.x, acts), P.target)
+    return np.array([np.linalg.norm(g.W) for g in grads])
+
+
+# -- the deep problem ------------------------------------------------------------
+
+
+def test_deep_problem_is_fixed_and_deeper_networks_share_their_first_layers():
+    assert P.x.shape == (16, 4) and P.target.shape == (16, 1)
+    np.testing.assert_array_equal(P.x, type(P)().x)
+    assert P.sizes(3) == [4, 8, 8, 8, 1]
+    shallow, deep = P.layers(2), P.layers(9)
+    np.testing.assert_array_equal(shallow[0].W, deep[0].W)
+    np.testing.assert_array_equal(shallow[1].W, deep[1].W)
+    assert P.activations(2, "tanh") == ["tanh", "tanh", "linear"]
+
+
+def test_cost_table_counts():
+    for row in cost_table([1, 3, 10]):
+        layers = P.layers(row["depth"])
+        params = sum(L.W.size + L.b.size for L in layers)
+        assert row["params"] == params
+        assert row["forward"] == sum(L.W.size for L in layers)
+        assert row["backprop"] == 3 * row["forward"]
+        assert row["numerical"] == 2 * params * row["forward"]
+        assert row["ratio"] == pytest.approx(2 * params / 3)
+    ratios = [r["ratio"] for r in cost_table(range(1, 13))]
+    assert ratios == sorted(ratios)
+
+
+def test_gradient_verdicts():
+    assert gradient_verdict([1e-8, 1e-3, 1.0])[0] == "vanishing"
+    assert gradient_verdict([1e-9, 2e-9])[0] == "vanishing"
+    assert gradient_verdict([1e4, 10.0])[0] == "exploding"
+    assert gradient_verdict([1e6, 1e6])[0] == "exploding"
+    assert gradient_verdict([0.3, 0.5])[0] == "healthy"
+    np.testing.assert_array_equal(
+        gradient_norms(P.layers(3), P.x, P.target, P.activations(3, "tanh")),
+        backward_norms(3, 1.0, "tanh"),
+    )
+    kind, sentence = gradient_verdict([0.0, 0.0, 0.2])
+    assert kind == "dead" and "Layers 1, 2" in sentence
+    kind, sentence = gradient_verdict([np.inf, np.nan, 1.0])
+    assert kind == "overflow" and "layers 1, 2" in sentence
+
+
+# -- the gradient-flow dashboard ---------------------------------------------------
+
+
+def test_gradient_flow_default_shows_backwards_norms():
+    d = GradientFlowDashboard()
+    expected = backward_norms(6, 1.0, "sigmoid")
+    np.testing.assert_allclose(d.norms, expected, rtol=1e-12)
+    np.testing.assert_allclose(d.line.get_ydata(), expected, rtol=1e-12)
+    np.testing.assert_array_equal(d.line.get_xdata(), np.arange(1, 8))
+    assert "Vanishing" in d.description
+    for k, v in enumerate(expected, start=1):
+        assert f"{k}: {fmt(v, 2)}" in d.description
+    assert d.verdict.get_text() == "vanishing"
+    lo, hi = d.ax.get_ylim()
+    assert lo < expected.min() and hi > expected.max()
+    assert_all_finite(d.fig)
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu", "linear"])
+def test_gradient_flow_sizes_equal_backward_at_the_extremes(activation):
+    d = GradientFlowDashboard()
+    for depth, scale in [(1, 0.25), (1, 8.0), (12, 0.25), (12, 8.0), (10, 1.0)]:
+        d.update(depth=depth, scale=scale, activation=activation)
+        assert d.last_error is None, d.last_error
+        expected = backward_norms(depth, scale, activation)
+        np.testing.assert_allclose(d.norms, expected, rtol=1e-12)
+        np.testing.assert_allclose(d.line.get_ydata(), expected, rtol=1e-12)
+        assert len(d.line.get_xdata()) == depth + 1
+        assert d.verdict.get_text() == gradient_verdict(expected)[0]
+        assert_all_finite(d.fig)
+
+
+def test_vanishing_and_exploding_are_named():
+    d = GradientFlowDashboard()
+    d.update(depth=10, scale=1.0, activation="sigmoid")
+    assert d.description.splitlines()[-1].startswith("Vanishing:")
+    d.update(depth=12, scale=8.0, activation="linear")
+    assert d.description.splitlines()[-1].startswith("Exploding:")
+    d.update(depth=12, scale=8.0, activation="relu")
+    assert "Exploding" in d.description
+    assert d.message.value == ""  # finite values: no alarm message, just the verdict
+
+
+def test_dead_layers_are_clipped_marked_and_said():
+    d = GradientFlowDashboard()
+    dead = [Layer(-np.abs(L.W), np.full(L.W.shape[1], -1.0)) for L in P.layers(4)]
+    d.layers_for = lambda depth, scale: dead
+    d.update(depth=4, activation="relu")
+    assert d.last_error is None
+    assert np.all(d.norms == 0)
+    assert "no gradient at all" in d.description
+    assert "no gradient at all" in d.message.value
+    np.testing.assert_allclose(d.clipped.get_ydata(), d.FLOOR)
+    assert len(d.clipped.get_xdata()) == 5
+    assert_all_finite(d.fig)
+
+
+def test_overflow_is_clipped_marked_and_said():
+    d = GradientFlowDashboard()
+    huge = [Layer(L.W * 1e80, L.b) for L in P.layers(5)]
+    d.layers_for = lambda depth, scale: huge
+    d.update(depth=5, activation="linear")
+    assert d.last_error is None
+    assert not np.all(np.isfinite(d.norms))
+    assert "overflowed" in d.description and "overflowed" in d.message.value
+    assert np.all(d.clipped.get_ydata() <= d.CEIL)
+    assert_all_finite(d.fig)
+
+
+# -- XOR -------------------------------------------------------------------------
+
+
+def test_xor_training_is_deterministic_and_learns():
+    again = XorProblem()
+    for a, b in zip(XOR.history[0][-1], again.history[0][-1]):
+        np.testing.assert_array_equal(a.W, b.W)
+    net_err, single_err = XOR.errors
+    assert len(net_err) == len(single_err) == XOR.epochs + 1
+    assert XOR.right(XOR.history[0][-1]) == 4
+    assert net_err[-1] < 1e-2
+    assert XOR.solved_at is not None and 0 < XOR.solved_at < XOR.epochs
+    assert XOR.right(XOR.history[0][XOR.solved_at - 1]) < 4
+    # the single layer cannot: it ends undecided at 0.5 everywhere
+    np.testing.assert_allclose(XOR.outputs(XOR.history[1][-1]), 0.5, atol=1e-3)
+    assert single_err[-1] == pytest.approx(0.125, abs=1e-6)
+    assert XOR.right(XOR.history[1][-1]) == 0
+
+
+def test_xor_epochs_follow_sgd_steps():
+    nets, _ = XOR.history
+    layers = nets[0]
+    for epoch in range(3):
+        trace = forward(layers, XOR.x, list(XOR.activations))
+        grads = backward(layers, trace, XOR.target)
+        layers = [Layer(L.W - XOR.lr * g.W, L.b - XOR.lr * g.b) for L, g in zip(layers, grads)]
+        np.testing.assert_allclose(nets[epoch + 1][0].W, layers[0].W, rtol=1e-14)
+
+
+@pytest.fixture(scope="module")
+def xor_dashboard():
+    return XorDashboard()
+
+
+@pytest.mark.parametrize("epoch", [0, 5, 125, 300, XOR.epochs])
+def test_xor_dashboard_shows_each_epoch(xor_dashboard, epoch):
+    d = xor_dashboard
+    d.update(epoch=epoch)
+    assert d.last_error is None
+    nets, singles = XOR.history
+    for image, layers in zip(d.images, (nets[epoch], singles[epoch])):
+        expected = XOR.outputs(layers, d.grid_points).reshape(d.GRID, d.GRID)
+        np.testing.assert_allclose(image.get_array(), expected)
+    np.testing.assert_array_equal(d.cursor.get_xdata(), [epoch, epoch])
+    right = XOR.right(nets[epoch])
+    assert d.titles[0].get_text() == f"2-3-1 network: {right}/4 right"
+    assert d.description.startswith(f"Epoch {epoch}: the 2-3-1 network gets {right} of 4 right")
+    assert f"E = {fmt(XOR.errors[0][epoch], 3)}" in d.description
+    assert_all_finite(d.fig)
+
+
+def test_xor_dashboard_widget_has_play_linked_to_the_epoch(xor_dashboard):
+    d = xor_dashboard
+    box = d.widget
+    first_row = box.children[0]
+    assert isinstance(first_row.children[0], widgets.Play)
+    assert first_row.children[1] is d.controls["epoch"]
+    assert d.play.max == d.controls["epoch"].max == XOR.epochs
+    assert list(d.controls) == ["epoch"]
+
+
+# -- checkers ----------------------------------------------------------------------
+
+
+def test_check_forward_passes():
+    sizes = P.sizes(3)
+    weights = sum(m * n for m, n in zip(sizes[:-1], sizes[1:]))
+    params = weights + sum(sizes[1:])
+    assert check_forward_passes(None).ok is None
+    assert check_forward_passes(2 * params).ok
+    assert "twice" in check_forward_passes(params).message
+    assert "bias" in check_forward_passes(2 * weights).message
+    assert "one-sided" in check_forward_passes(params + 1).message
+    assert "off by" in check_forward_passes(7).message
+
+
+def test_check_relative_error():
+    assert check_relative_error(None).ok is None
+    assert check_relative_error(lambda g, n: None).ok is None
+    assert check_relative_error(buggy.relative_error).ok
+    absolute = check_relative_error(lambda g, n: np.linalg.norm(g - n))
+    assert not absolute.ok and "ABSOLUTE" in absolute.message
+    by_reference = check_relative_error(lambda g, n: np.linalg.norm(g - n) / np.linalg.norm(n))
+    assert not by_reference.ok and "divides by zero" in by_reference.message
+    no_guard = check_relative_error(
+        lambda g, n: np.linalg.norm(g - n) / (np.linalg.norm(g) + np.linalg.norm(n))
+    )
+    assert not no_guard.ok and "both are zero" in no_guard.message
+    raising = check_relative_error(lambda g, n: g.nope)
+    assert not raising.ok and "AttributeError" in raising.message
+    assert "expected" in check_relative_error(lambda g, n: 0.5).message
