@@ -465,12 +465,19 @@ class History:
             return (
                 f"lr = {self.lr:g}: after {self.epochs} steps the error is {self.final_error:.4g}."
             )
+        why = (
+            "the error overflowed"
+            if np.isinf(self.max_error)
+            else f"the error passed {self.max_error:.0e} or overflowed"
+        )
+        if self.diverged_at == 0:
+            limit = f"past {self.max_error:.0e}"
+            if np.isinf(self.max_error):
+                limit = "too large to compute"
+            return f"lr = {self.lr:g}: the starting error is already {limit}."
         return (
-            f"lr = {self.lr:g}: training diverged at step {self.diverged_at} "
-            f"(the error passed {self.max_error:.0e} or overflowed); "
+            f"lr = {self.lr:g}: training diverged at step {self.diverged_at} ({why}); "
             f"the last sane error was {self.final_error:.4g} at step {self.diverged_at - 1}."
-            if self.diverged_at > 0
-            else f"lr = {self.lr:g}: the starting error is already past {self.max_error:.0e}."
         )
 
 

@@ -24,6 +24,7 @@ __all__ = [
     "fmt",
     "live_figure",
     "node_names",
+    "text_scale",
 ]
 
 #: Okabe–Ito colours, distinguishable with every common colour-vision deficiency.
@@ -71,6 +72,15 @@ def apply_style(scale=1.0):
     )
 
 
+def text_scale():
+    """How much larger than the base size the current style makes text (1 by default).
+
+    After ``apply_style(1.6)`` it is 1.6, and :func:`live_figure` grows figures
+    by the same factor so that enlarged labels still fit.
+    """
+    return max(1.0, float(mpl.rcParams["font.size"]) / _BASE_FONT_SIZE)
+
+
 @contextmanager
 def _no_auto_display():
     with plt.ioff():
@@ -82,10 +92,11 @@ def live_figure(width=8.0, height=3.5, nrows=1, ncols=1, **kwargs):
 
     The figure is not shown automatically (the dashboard shows its canvas), and
     with the interactive ``widget`` backend its toolbar and header are hidden so
-    that only the drawing is on the page.
+    that only the drawing is on the page. Its size grows with :func:`text_scale`.
     """
+    k = text_scale()
     with _no_auto_display():
-        fig, axes = plt.subplots(nrows, ncols, figsize=(width, height), **kwargs)
+        fig, axes = plt.subplots(nrows, ncols, figsize=(width * k, height * k), **kwargs)
     canvas = fig.canvas
     for name, value in (
         ("header_visible", False),

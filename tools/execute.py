@@ -3,8 +3,8 @@
     python tools/execute.py                 # every notebook in notebooks/
     python tools/execute.py notebooks/02_error.ipynb
 
-The navigation is refreshed first (tools/nav.py). Widget state is not stored:
-the notebooks rebuild their widgets when run.
+The navigation is refreshed first (tools/nav.py). Widget state and the run's
+timestamps are not stored: the notebooks rebuild their widgets when run.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+
+import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,7 +40,16 @@ def main(argv):
             ],
             check=True,
         )
+        tidy(path)
     return 0
+
+
+def tidy(path):
+    """Drop the run's timestamps, so that a re-run changes only what really changed."""
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+    nbformat.write(nb, path)
 
 
 if __name__ == "__main__":

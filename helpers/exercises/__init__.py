@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..plots import fmt
+
 __all__ = ["Feedback", "check_array", "check_number", "not_done"]
 
 
@@ -44,14 +46,14 @@ def check_number(name, given, expected, hints=(), rel_tol=1e-6):
     except (TypeError, ValueError):
         return Feedback(False, f"{name} should be a number, got {given!r}.")
     if np.isclose(given, expected, rtol=rel_tol, atol=1e-12):
-        return Feedback(True, f"Correct: {name} = {expected:.10g}.")
+        return Feedback(True, f"Correct: {name} = {fmt(expected, 10)}.")
     for wrong, why in hints:
         if np.isclose(given, wrong, rtol=rel_tol, atol=1e-12):
-            return Feedback(False, f"Not yet: {name} = {given:.6g}. {why}")
+            return Feedback(False, f"Not yet: {name} = {fmt(given, 6)}. {why}")
     if np.isclose(given, -expected, rtol=rel_tol, atol=1e-12):
         return Feedback(False, f"Not yet: {name} has the right size but the wrong sign.")
     return Feedback(
-        False, f"Not yet: {name} = {given:.6g}, which is off by {given - expected:.3g}."
+        False, f"Not yet: {name} = {fmt(given, 6)}, which is off by {fmt(given - expected, 3)}."
     )
 
 
@@ -76,5 +78,5 @@ def check_array(name, given, expected, rel_tol=1e-6):
     return Feedback(
         False,
         f"Not yet: {int(wrong.sum())} of {wrong.size} entries of {name} differ; "
-        f"entry {first} is {given[first]:.6g}, expected {expected[first]:.6g}.",
+        f"entry {first} is {fmt(given[first], 6)}, expected {fmt(expected[first], 6)}.",
     )

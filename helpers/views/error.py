@@ -15,7 +15,6 @@ from ..examples import WORKED_EXAMPLE
 from ..network import error, forward, from_named, weight_names
 from ..plots import COLORS, fmt, live_figure
 from ..widgets import Dashboard, target_slider, weight_slider
-from .forward import text_scale
 
 __all__ = ["ErrorDashboard", "best_along", "error_along", "error_slope", "squared_error"]
 
@@ -88,8 +87,7 @@ class ErrorDashboard(Dashboard):
             layout=widgets.Layout(width="160px"),
         )
 
-        k = text_scale()
-        fig, (ax_y, ax_w) = live_figure(8.0 * k, 3.3 * k, 1, 2)
+        fig, (ax_y, ax_w) = live_figure(8.0, 3.3, 1, 2)
         fig.subplots_adjust(left=0.08, right=0.98, bottom=0.17, top=0.87, wspace=0.28)
         self.ax_y, self.ax_w = ax_y, ax_w
 

@@ -8,11 +8,9 @@ diagram and the sums change.
 
 from __future__ import annotations
 
-import matplotlib as mpl
-
 from ..examples import WORKED_EXAMPLE
 from ..network import forward, from_named, weight_names
-from ..plots import NetworkDiagram, fmt, live_figure, node_names
+from ..plots import NetworkDiagram, fmt, live_figure, node_names, text_scale
 from ..widgets import Dashboard, input_slider, weight_slider
 
 __all__ = [
@@ -23,22 +21,12 @@ __all__ = [
     "show_values",
     "sign_word",
     "sum_text",
-    "text_scale",
     "weight_table",
 ]
 
 #: Significant figures of the values written in the nodes and the sums:
 #: enough to show the worked example exactly (ŷ = 2.2136).
 DIGITS = 6
-
-
-def text_scale():
-    """How much larger than the base size (10 pt) the course style makes text.
-
-    ``apply_style(1.6)`` for a projector gives 1.6: the figures grow with it,
-    so that labels still fit in the nodes and nothing is clipped.
-    """
-    return max(1.0, float(mpl.rcParams["font.size"]) / 10.0)
 
 
 def sign_word(value):
@@ -101,8 +89,7 @@ def example_figure(example=WORKED_EXAMPLE, weight_scale=2.0):
 
     ``weight_scale`` is the |w| drawn at full width: 2, the weight sliders' end.
     """
-    k = text_scale()
-    fig, ax = live_figure(6.0 * k, 2.8 * k)
+    fig, ax = live_figure(6.0, 2.8)
     fig.subplots_adjust(0, 0, 1, 1)
     layers = example.layers
     diagram = course_diagram(ax, [L.W.shape[0] for L in layers] + [layers[-1].W.shape[1]])
@@ -126,10 +113,7 @@ class ForwardPassDashboard(Dashboard):
         for k, value in enumerate(example.x):
             controls[f"i{k + 1}"] = input_slider(f"i{k + 1}", float(value))
         self.weight_scale = max(abs(c.min) for n, c in controls.items() if n.startswith("w"))
-        k = text_scale()
-        fig, (ax, ax_sums) = live_figure(
-            8.0 * k, 3.3 * k, 1, 2, gridspec_kw={"width_ratios": [1.9, 1]}
-        )
+        fig, (ax, ax_sums) = live_figure(8.0, 3.3, 1, 2, gridspec_kw={"width_ratios": [1.9, 1]})
         fig.subplots_adjust(left=0.0, right=0.99, top=0.98, bottom=0.02, wspace=0.02)
         sizes = [L.W.shape[0] for L in example.layers] + [example.layers[-1].W.shape[1]]
         self.diagram = course_diagram(ax, sizes)
