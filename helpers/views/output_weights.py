@@ -43,7 +43,7 @@ __all__ = [
 ]
 
 #: The kinds of step :func:`step_regime` names, in order of growing learning rate.
-REGIMES = ["small step", "good step", "overshoot", "overshoot that grows the error"]
+REGIMES = ["small step", "good step", "overshoot", "error grows"]
 
 _CURVE_POINTS = 161
 
