@@ -19,6 +19,7 @@ import numpy as np
 
 from ..examples import WORKED_EXAMPLE, Example
 from ..network import backward, forward, from_named, numerical_gradient, sgd_step, to_named
+from ..plots import fmt
 from . import Feedback, check_number, not_done
 
 __all__ = [
@@ -195,8 +196,8 @@ def _used_vs_check(new, w, x, y, lr, names):
     for name in names:
         used = (float(w[name]) - float(new[name])) / lr
         lines.append(
-            f"{name}: your step used ∂E/∂{name} = {used:.6g}; "
-            f"a central difference at the old weights gives {reference[name]:.6g}."
+            f"{name}: your step used ∂E/∂{name} = {fmt(used, 6)}; "
+            f"a central difference at the old weights gives {fmt(reference[name], 6)}."
         )
     return " ".join(lines)
 
@@ -262,7 +263,7 @@ def check_repaired_step(step):
         )
     w, x, y, lr = next(_cases())
     expected = reference_step(w, x, y, lr)
-    shown = ", ".join(f"{n} = {expected[n]:.7g}" for n in NAMES)
+    shown = ", ".join(f"{n} = {fmt(expected[n], 7)}" for n in NAMES)
     return Feedback(
         True,
         "Correct: every gradient is taken at the old weights, then all six move together. "
