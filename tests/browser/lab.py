@@ -410,6 +410,13 @@ def open_notebook(browser: Chromium, server: LabServer, notebook: Path, *, timeo
     path = relpath_in(server, notebook)
     page = browser.context.new_page()
     page.set_default_timeout(timeout * 1000)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(f"uncaught exception: {e}"))
+    page.on(
+        "console",
+        lambda m: errors.append(f"console.error: {m.text}") if m.type == "error" else None,
+    )
+    page._lab_js_errors = errors  # read by js_errors()
     page.goto(f"{server.url}lab/tree/{quote(path)}?reset")
     try:
         page.wait_for_function("() => !!window.jupyterapp", timeout=timeout * 1000)
@@ -518,6 +525,12 @@ def cell_problems(page, notebook_path: str) -> dict:
       }""",
         notebook_path,
     )
+
+
+def js_errors(page) -> list[str]:
+    """Uncaught exceptions and console.error messages of the page so far (a widget that
+    failed to render, say). Lab itself logs none while opening and running a notebook."""
+    return list(getattr(page, "_lab_js_errors", []))
 
 
 def callback_problems(page) -> dict:

@@ -29,6 +29,8 @@ Conventions for notebook authors
 - At its maximum the slider is moved left instead of right.
 - An exception in the observer does not show in any cell (Lab puts it in its
   log console); the test catches it from the kernel's messages and fails.
+- Uncaught JavaScript exceptions and ``console.error`` messages in the page
+  (a widget view that failed to render) fail the test too.
 - A notebook is never written back: autosave is off in the test Lab.
 
 Run: ``.venv/bin/pytest tests/browser -q -p no:cacheprovider``.
@@ -69,6 +71,8 @@ def _check(label: str, ok: bool, message: str, shot: Path) -> None:
     ids=[p.name for p in NOTEBOOKS] + ["fixtures/baseline.ipynb"],
 )
 def test_notebook_in_lab(notebook: Path, lab_server, browser):
+    if not notebook.exists():
+        pytest.fail(f"{notebook} was removed after the tests were collected", pytrace=False)
     is_baseline = notebook == BASELINE
     path = lab.relpath_in(lab_server, notebook)
     shot = SCREENSHOTS / f"{notebook.stem}.png"
@@ -132,6 +136,8 @@ def test_notebook_in_lab(notebook: Path, lab_server, browser):
                 print(f"{path}: the slider's observer wrote to stderr: {s['text'].strip()[:500]}")
         else:
             print(f"{path}: {census['sliders']} sliders, {census['canvases']} figures: not moved")
+        js = lab.js_errors(page)
+        _check(path, not js, "errors in the browser: " + "; ".join(e[:300] for e in js), shot)
         print(f"{path}: open + run {ran - started:.1f} s, total {time.monotonic() - started:.1f} s")
     except lab.LabError as e:
         pytest.fail(f"{path}: {e}\n(screenshot: {shot})", pytrace=False)
