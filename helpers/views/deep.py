@@ -393,7 +393,7 @@ class XorDashboard(Dashboard):
                 max=problem.epochs,
                 step=5,
                 description="epoch",
-                style={"description_width": "3em"},
+                style={"description_width": "4em"},
                 layout=widgets.Layout(width="320px"),
             )
         }
