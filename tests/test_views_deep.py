@@ -133,9 +133,12 @@ def test_vanishing_and_exploding_are_named():
     assert d.description.splitlines()[-1].startswith("Vanishing:")
     d.update(depth=12, scale=8.0, activation="linear")
     assert d.description.splitlines()[-1].startswith("Exploding:")
+    assert "Exploding: gradients as large as" in d.message.value  # said above the figure
     d.update(depth=12, scale=8.0, activation="relu")
     assert "Exploding" in d.description
-    assert d.message.value == ""  # finite values: no alarm message, just the verdict
+    d.update(depth=2, scale=1.0, activation="tanh")
+    assert d.description.splitlines()[-1].startswith("Healthy:")
+    assert d.message.value == ""  # nothing to warn about
 
 
 def test_dead_layers_are_clipped_marked_and_said():

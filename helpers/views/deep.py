@@ -277,7 +277,7 @@ class GradientFlowDashboard(Dashboard):
             f"weight scale {scale:g}"
         )
         self.verdict.set_text(kind)
-        if kind in ("dead", "overflow"):
+        if kind != "healthy":
             self.say(sentence)
         per_layer = ", ".join(f"{i}: {fmt(v, 2)}" for i, v in zip(k, norms))
         return (
