@@ -220,19 +220,22 @@ class Dashboard:
 
     # -- display ------------------------------------------------------------
 
+    def control_rows(self):
+        """The rows of widgets above the figure: the controls, ``columns`` to a row,
+        then the reset button. Override to arrange them (or add buttons) otherwise."""
+        controls = list(self.controls.values())
+        rows = [controls[k : k + self.columns] for k in range(0, len(controls), self.columns)]
+        return [*rows, [self.reset_button]]
+
     @property
     def widget(self):
         """Everything the notebook shows: controls, figure, description and messages."""
         if self._widget is None:
-            controls = list(self.controls.values())
-            rows = [
-                widgets.HBox(controls[k : k + self.columns])
-                for k in range(0, len(controls), self.columns)
-            ]
             canvas = self.fig.canvas
             figure = canvas if isinstance(canvas, widgets.DOMWidget) else widgets.Output()
+            rows = [widgets.HBox(list(row)) for row in self.control_rows()]
             self._widget = widgets.VBox(
-                [*rows, self.reset_button, self.message, figure, self.readout, self._details_box]
+                [*rows, self.message, figure, self.readout, self._details_box]
             )
         return self._widget
 
@@ -269,7 +272,9 @@ class PredictFirst:
         if choices is None:
             self.guess = widgets.FloatText(value=0.0, description="Your guess", step=0.1)
         else:
-            self.guess = widgets.ToggleButtons(options=list(choices), value=None)
+            self.guess = widgets.ToggleButtons(
+                options=list(choices), value=None, style={"button_width": "auto"}
+            )
         self.button = widgets.Button(description="Reveal", icon="eye")
         self.button.on_click(lambda _button: self.reveal())
         self.feedback = widgets.HTML(

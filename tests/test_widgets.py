@@ -187,8 +187,9 @@ def test_widget_holds_controls_figure_and_readout(toy):
     box = toy.widget
     assert isinstance(box, widgets.VBox)
     rows = [c for c in box.children if isinstance(c, widgets.HBox)]
-    assert [len(r.children) for r in rows] == [3, 1]
-    assert toy.reset_button in box.children and toy.readout in box.children
+    assert [len(r.children) for r in rows] == [3, 1, 1]
+    assert rows[-1].children == (toy.reset_button,)
+    assert toy.readout in box.children
     assert toy.widget is box  # made once
 
 

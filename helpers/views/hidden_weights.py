@@ -446,18 +446,8 @@ class FirstStepDashboard(Dashboard):
         """The text of every stage, in order (what Next reveals, one after another)."""
         return [self._text(k) for k in range(len(STAGES))]
 
-    @property
-    def widget(self):
-        if self._widget is None:
-            buttons = widgets.HBox(
-                [self.back_button, self.next_button, self.reset_button, self.controls["stage"]]
-            )
-            canvas = self.fig.canvas
-            figure = canvas if isinstance(canvas, widgets.DOMWidget) else widgets.Output()
-            self._widget = widgets.VBox(
-                [buttons, self.message, figure, self.readout, self._details_box]
-            )
-        return self._widget
+    def control_rows(self):
+        return [[self.back_button, self.next_button, self.reset_button, self.controls["stage"]]]
 
     # -- the numbers -----------------------------------------------------------
 

@@ -408,27 +408,12 @@ class LearningRateExplorer(Dashboard):
             self._set_step_range(int(values["epochs"]))
         super().update(**values)
 
-    @property
-    def widget(self):
-        if self._widget is None:
-            base = Dashboard.widget.fget(self)
-            c = self.controls
-            self._widget = widgets.VBox(
-                [
-                    widgets.HBox([c["lr"], c["epochs"]]),
-                    widgets.HBox(
-                        [
-                            self.play,
-                            self.back_button,
-                            self.forward_button,
-                            c["step"],
-                            self.reset_button,
-                        ]
-                    ),
-                    *base.children[len(base.children) - 4 :],
-                ]
-            )
-        return self._widget
+    def control_rows(self):
+        c = self.controls
+        return [
+            [c["lr"], c["epochs"]],
+            [self.play, self.back_button, self.forward_button, c["step"], self.reset_button],
+        ]
 
     # -- one training run, cached for the animation -------------------------
 
