@@ -448,13 +448,9 @@ class XorDashboard(Dashboard):
         super().__init__(controls, fig)
         self.refresh()
 
-    @property
-    def widget(self):
-        if self._widget is None:
-            box = super().widget
-            first_row = box.children[0]
-            first_row.children = (self.play, *first_row.children)
-        return self._widget
+    def control_rows(self):
+        rows = super().control_rows()
+        return [[self.play, *rows[0]], *rows[1:]]
 
     def redraw(self, epoch):
         p = self.problem
