@@ -416,7 +416,7 @@ def open_notebook(browser: Chromium, server: LabServer, notebook: Path, *, timeo
         "console",
         lambda m: errors.append(f"console.error: {m.text}") if m.type == "error" else None,
     )
-    page._lab_js_errors = errors  # read by js_errors()
+    page._lab_js_errors = errors  # read by js_problems()
     page.goto(f"{server.url}lab/tree/{quote(path)}?reset")
     try:
         page.wait_for_function("() => !!window.jupyterapp", timeout=timeout * 1000)
@@ -527,10 +527,31 @@ def cell_problems(page, notebook_path: str) -> dict:
     )
 
 
-def js_errors(page) -> list[str]:
-    """Uncaught exceptions and console.error messages of the page so far (a widget that
-    failed to render, say). Lab itself logs none while opening and running a notebook."""
-    return list(getattr(page, "_lab_js_errors", []))
+# console.error messages that mean a widget did not render. Others are printed,
+# not failed on: ipympl 0.10 sometimes logs "Error setting state: Failed to
+# execute 'drawImage' ... 'broken' state" when a frame arrives while the
+# previous one is still decoding; the next frame draws and nothing is lost.
+FATAL_CONSOLE = ("Could not create a view", "Error displaying widget", "Failed to load model class")
+
+
+def js_problems(page) -> dict:
+    """{'fatal': [...], 'other': [...]} from the page so far.
+
+    Fatal: uncaught exceptions, console errors of widgets that failed to
+    render, and "Error displaying widget" shown in an output. Other: any
+    other console.error.
+    """
+    fatal, other = [], []
+    for e in getattr(page, "_lab_js_errors", []):
+        uncaught = e.startswith("uncaught")
+        (fatal if uncaught or any(m in e for m in FATAL_CONSOLE) else other).append(e)
+    shown = page.evaluate(
+        """() => [...document.querySelectorAll('.jp-Notebook .jp-OutputArea-output')]
+              .map((o) => o.textContent)
+              .filter((t) => t.includes('Error displaying widget'))"""
+    )
+    fatal += [f"an output shows: {t.strip()[:200]}" for t in shown]
+    return {"fatal": fatal, "other": other}
 
 
 def callback_problems(page) -> dict:
