@@ -1,0 +1,129 @@
+"""Present a notebook as reveal.js slides whose sliders and figures stay live.
+
+    python tools/slides.py notebooks/01_forward_pass.ipynb
+    python tools/slides.py notebooks/01_forward_pass.ipynb --port 8867 --no-browser
+
+Voilà runs the notebook in a kernel and renders it with the template
+``course-reveal`` (``tools/voila/templates``): one slide per cell that
+tools/slide_meta.py marked, code hidden (``--show-code`` shows it). Keys:
+→/← or space to move, Esc for the overview, S for speaker notes. An arrow key
+pressed on a focused slider moves the slider.
+
+Nothing comes from the internet while it runs. reveal.js is the npm package
+``reveal.js`` at :data:`REVEAL_VERSION`; on first use this runs
+``npm install --prefix build/reveal reveal.js@<version>`` and later serves it
+from there (``--reveal-dir`` points to another copy, e.g. on a machine without
+npm: the folder with ``dist/reveal.js``).
+
+Options as in tools/app.py: 127.0.0.1 only and no token, idle kernels culled.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from app import REPO_ROOT, add_server_arguments, serve, voila_argv  # noqa: E402
+
+#: reveal.js from npm, the release Voilà 0.5.13 bundles.
+REVEAL_VERSION = "6.0.1"
+REVEAL_PREFIX = REPO_ROOT / "build" / "reveal"
+DEFAULT_PORT = 8867
+#: What the template loads from the reveal.js folder.
+REVEAL_FILES = ("dist/reveal.js", "dist/reveal.css", "dist/theme/white.css", "dist/plugin/notes.js")
+
+
+class RevealError(RuntimeError):
+    """reveal.js could not be found or installed; message for humans."""
+
+
+def _installed_version(folder: Path) -> str | None:
+    try:
+        return json.loads((folder / "package.json").read_text())["version"]
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def _missing(folder: Path) -> list[str]:
+    return [name for name in REVEAL_FILES if not (folder / name).is_file()]
+
+
+def ensure_reveal(prefix: Path = REVEAL_PREFIX, version: str = REVEAL_VERSION) -> Path:
+    """The folder of reveal.js ``version`` under ``prefix``, installed with npm if need be."""
+    folder = prefix / "node_modules" / "reveal.js"
+    if _installed_version(folder) == version and not _missing(folder):
+        return folder
+    npm = shutil.which("npm")
+    if npm is None:
+        raise RevealError(
+            f"reveal.js {version} is not in {folder} and npm is not installed: install "
+            "Node.js and npm, or pass --reveal-dir with a copy of the reveal.js package"
+        )
+    prefix.mkdir(parents=True, exist_ok=True)
+    cmd = [
+        npm,
+        "install",
+        "--prefix",
+        str(prefix),
+        "--no-audit",
+        "--no-fund",
+        "--no-save",
+        "--loglevel=error",
+        f"reveal.js@{version}",
+    ]
+    print(f"Installing reveal.js {version} into {prefix} (once)", file=sys.stderr)
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    except subprocess.TimeoutExpired as e:
+        raise RevealError(f"{' '.join(cmd)} did not finish within 300 s") from e
+    if done.returncode != 0:
+        raise RevealError(
+            f"{' '.join(cmd)} failed with code {done.returncode}:\n{done.stderr.strip()}"
+        )
+    found = _installed_version(folder)
+    if found != version or _missing(folder):
+        raise RevealError(
+            f"npm ran, but {folder} holds reveal.js {found} without {_missing(folder)}"
+        )
+    return folder
+
+
+def check_reveal_dir(folder: Path) -> Path:
+    missing = _missing(folder)
+    if missing:
+        raise RevealError(f"{folder} is not a reveal.js package: no {', '.join(missing)}")
+    return folder
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebook", type=Path, help="the notebook to present")
+    parser.add_argument(
+        "--reveal-dir",
+        type=Path,
+        help="a copy of the reveal.js npm package to serve (default: install into build/reveal)",
+    )
+    add_server_arguments(parser, DEFAULT_PORT)
+    args = parser.parse_args(argv)
+    if not args.notebook.is_file() or args.notebook.suffix != ".ipynb":
+        parser.error(f"{args.notebook} is not a notebook (.ipynb)")
+    try:
+        if args.reveal_dir:
+            reveal = check_reveal_dir(args.reveal_dir.resolve())
+        else:
+            reveal = ensure_reveal()
+    except RevealError as e:
+        print(f"slides: {e}", file=sys.stderr)
+        return 2
+    print(f"reveal.js from {reveal}", file=sys.stderr)
+    argv = voila_argv(args, args.notebook.resolve(), "course-reveal")
+    return serve(argv, mounts={"reveal.js": reveal})
+
+
+if __name__ == "__main__":
+    sys.exit(main())
