@@ -1,0 +1,143 @@
+"""A notebook's app view (tools/app.py) in headless Chromium: live demos, no code.
+
+1. serve the notebook with ``python tools/app.py NB`` (Voilà, template
+   ``course-app``);
+2. wait for the sliders and the ipympl figures; fail if the page asked
+   anything of another machine than this one;
+3. require that no code is shown: no input area, no prompt, and none of the
+   notebook's code lines in the page's text;
+4. focus the handle of the slider that drives a figure (class
+   ``drives-figure``, else the first slider in the same output as an ipympl
+   figure), press → three times (one at a time, waiting for each redraw) and
+   require that a number shown as text and the figure's pixels changed;
+5. screenshot: ``build/screenshots/app-<notebook>.png``.
+
+Which notebook: ``notebooks/01_forward_pass.ipynb``, or those listed in
+$VOILA_TEST_NOTEBOOKS (separated by ``:``). Run alone:
+``.venv/bin/pytest tests/browser/test_app_view.py -q -p no:cacheprovider``.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from . import servers
+
+NOTEBOOKS = servers.notebooks_under_test()
+PRESSES = 3
+LOAD_TIMEOUT = 45.0
+PAGE = "#rendered_cells"
+
+# Index of the slider to move (see the module docstring); null without one.
+_CHOOSE_SLIDER = r"""
+() => {
+  const sliders = [...document.querySelectorAll('#rendered_cells .widget-slider')];
+  if (!sliders.length) return null;
+  let i = sliders.findIndex((s) => s.classList.contains('drives-figure'));
+  if (i >= 0) return i;
+  i = sliders.findIndex((s) => {
+    const area = s.closest('.jp-OutputArea');
+    return area && area.querySelector('.jupyter-matplotlib-canvas-div');
+  });
+  return i >= 0 ? i : 0;
+}
+"""
+_CODE_SHOWN = r"""
+() => [...document.querySelectorAll(
+  '.jp-InputArea-editor, .jp-InputPrompt, .jp-OutputPrompt, .jp-CodeCell .jp-InputArea'
+)].filter((e) => e.getClientRects().length && e.innerText.trim()).map((e) => e.innerText.trim())
+"""
+
+
+def _fail(message: str, shot: Path | None = None) -> None:
+    suffix = f"\n(screenshot: {shot})" if shot else ""
+    pytest.fail(message + suffix, pytrace=False)
+
+
+def _start(notebook: Path):
+    try:
+        return servers.start_voila("app.py", notebook)
+    except servers.ServerError as e:
+        error = str(e)
+    _fail(f"the app server did not start: {error}")
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_app_view_sliders_work_and_code_is_hidden(notebook: Path, browser):
+    started = time.monotonic()
+    server = _start(notebook)
+    page = browser.context.new_page()
+    try:
+        _check_app(page, server, notebook)
+    finally:
+        page.close(run_before_unload=False)
+        servers.stop_voila(server)
+    print(f"{notebook.name}: app view checked in {time.monotonic() - started:.1f} s")
+
+
+def _check_app(page, server, notebook: Path) -> None:
+    requests = servers.watch_requests(page)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.set_default_timeout(LOAD_TIMEOUT * 1000)
+    shot = servers.SCREENSHOTS / f"app-{notebook.stem}.png"
+    page.goto(server.url)
+    try:
+        page.wait_for_function(
+            "() => document.querySelector('#rendered_cells .widget-slider .noUi-handle')"
+            " && document.querySelector('#rendered_cells .jupyter-matplotlib-canvas-div canvas')"
+            " && window.__labProbe.draws.length > 0",
+            timeout=LOAD_TIMEOUT * 1000,
+            polling=200,
+        )
+    except Exception:
+        servers.screenshot(page, shot.name)
+        _fail(
+            f"no slider and drawn ipympl figure within {LOAD_TIMEOUT:g} s "
+            f"(page errors: {errors[:3]}; server log:\n{server.log_tail(15)})",
+            shot,
+        )
+    page.wait_for_timeout(500)
+
+    foreign = servers.foreign_requests(requests)
+    if foreign:
+        _fail(f"the app view asked other machines for: {foreign}")
+    shown = page.evaluate(_CODE_SHOWN)
+    if shown:
+        servers.screenshot(page, shot.name)
+        _fail(f"the app view shows code: {shown[:3]}", shot)
+    text = page.evaluate("() => document.body.innerText")
+    leaked = [line for line in servers.code_lines(notebook) if line in text]
+    if leaked:
+        servers.screenshot(page, shot.name)
+        _fail(f"the app view shows lines of the notebook's code: {leaked[:3]}", shot)
+
+    index = page.evaluate(_CHOOSE_SLIDER)
+    slider = page.locator(f"{PAGE} .widget-slider").nth(index)
+    handle = slider.locator(".noUi-handle").first
+    readout = slider.locator(".widget-readout").first
+    handle.scroll_into_view_if_needed()
+    before = servers.visible_state(page, PAGE)
+    value_before = readout.inner_text()
+    try:
+        keys = servers.press_on_slider(page, handle, PRESSES)
+    except AssertionError as e:
+        servers.screenshot(page, shot.name)
+        _fail(f"{e} (page errors: {errors[:3]})", shot)
+    after = servers.visible_state(page, PAGE)
+    page.screenshot(path=str(shot), full_page=True)
+
+    if readout.inner_text() == value_before:
+        _fail(f"the slider did not move ({value_before}) after {keys}", shot)
+    if after["canvas_hashes"] == before["canvas_hashes"]:
+        _fail(f"the figure's pixels did not change after {keys}", shot)
+    if after["numbers"] == before["numbers"]:
+        _fail(
+            f"no number shown as text changed after {keys} (numbers: {before['numbers'][:20]})",
+            shot,
+        )
+    if errors:
+        _fail(f"errors in the page: {errors[:5]}", shot)
