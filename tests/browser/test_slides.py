@@ -10,7 +10,8 @@
    there with → from the first slide, as a presenter would;
 4. focus the slider's handle, press → three times (one at a time, waiting
    for each redraw) and require that the slide did not change, and that a
-   number shown as text and the figure's pixels did;
+   number shown as text and the figure's pixels did; then PageDown (what a
+   presenter's clicker sends) must go on to the next slide;
 5. screenshots: ``build/screenshots/slides-<notebook>-first.png`` and
    ``slides-<notebook>-moved.png``.
 
@@ -166,3 +167,12 @@ def _check_slides(page, server, stem: str) -> None:
         )
     if errors:
         _fail(f"errors in the page: {errors[:5]}", moved_shot)
+
+    # A presenter's clicker (PageDown) still leaves the slide from the focused slider.
+    if page.evaluate("() => Reveal.isLastSlide()"):
+        return
+    handle.focus()
+    page.keyboard.press("PageDown")
+    page.wait_for_timeout(300)
+    if page.evaluate("() => Reveal.getIndices()") == wanted:
+        _fail("PageDown on the focused slider did not go to the next slide", moved_shot)
