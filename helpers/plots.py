@@ -97,6 +97,9 @@ def live_figure(width=8.0, height=3.5, nrows=1, ncols=1, **kwargs):
     k = text_scale()
     with _no_auto_display():
         fig, axes = plt.subplots(nrows, ncols, figsize=(width * k, height * k), **kwargs)
+    # The dashboard decides when to draw; pyplot's automatic redraw on every
+    # change would only add a second, full render.
+    fig.stale_callback = None
     canvas = fig.canvas
     for name, value in (
         ("header_visible", False),

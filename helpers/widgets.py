@@ -16,6 +16,9 @@ import warnings
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.axis import Axis
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.spines import Spine
 
 __all__ = [
     "Dashboard",
@@ -119,6 +122,7 @@ class Dashboard:
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         self._widget = None
+        self._painter = Painter(fig)
 
     # -- the one update path ------------------------------------------------
 
@@ -160,7 +164,7 @@ class Dashboard:
         self.description = description or ""
         self.readout.value = _as_html(self.description)
         self.message.value = self._message
-        self.fig.canvas.draw_idle()
+        self._painter.paint()
 
     def redraw(self, **values):
         """Update the artists for ``values``; return the text description."""
@@ -314,3 +318,119 @@ class PredictFirst:
         bundle = self.widget._repr_mimebundle_(**kwargs)
         bundle["text/plain"] = f"Predict first: {self.question}"
         return bundle
+
+
+class Painter:
+    """Redraws only what changed: the figure's unchanging parts are kept as a picture.
+
+    A full render of a figure (axes, ticks, labels, every text) is what makes a
+    slider slow, and ipympl's canvas renders everything on every draw. After
+    an update, the artists that changed are the "stale" ones; the painter
+    keeps a picture of the figure without them (rendered once), pastes it
+    back, draws just those artists on top, and sends the result (blitting).
+    When axes limits or ticks change, or an artist changes that is part of the
+    picture, it takes a new picture first. Until the figure has been drawn
+    once, and on canvases that cannot blit, it asks for an ordinary draw.
+    """
+
+    def __init__(self, fig):
+        self.fig = fig
+        self.moving = []  # the artists drawn over the picture, in drawing order
+        self.full_draws = 0  # pictures taken
+        self.blits = 0
+        self._picture = None
+        self._picture_key = None
+        self._drawn = False
+        fig.canvas.mpl_connect("draw_event", self._on_draw)
+
+    def _on_draw(self, _event):
+        self._drawn = True
+
+    def invalidate(self):
+        """Take a new picture at the next paint (after a change the painter cannot see)."""
+        self._picture = None
+
+    def _key(self):
+        limits = [(tuple(ax.get_xlim()), tuple(ax.get_ylim())) for ax in self.fig.axes]
+        return self.fig.canvas.get_width_height(physical=True), self.fig.dpi, limits
+
+    def _changed(self):
+        """The top-level artists (children of an axes or of the figure) that changed.
+
+        A changed text inside a legend moves the whole legend. Axes frames
+        (axis, ticks, spines) are left out: they change with the limits,
+        which are part of the picture's key.
+        """
+        changed = {}
+        backgrounds = {id(self.fig.patch), *(id(ax.patch) for ax in self.fig.axes)}
+
+        def stale_inside(artist):
+            return artist.stale or any(stale_inside(c) for c in artist.get_children())
+
+        for parent in [self.fig, *self.fig.axes]:
+            for child in parent.get_children():
+                if (
+                    child in self.fig.axes
+                    or isinstance(child, (Axis, Spine))
+                    or id(child) in backgrounds
+                ):
+                    continue
+                if stale_inside(child):
+                    changed[id(child)] = child
+        return list(changed.values())
+
+    def _drawing_order(self, artists):
+        """``artists`` in the order a full render draws them."""
+        rank = {}
+        for n, parent in enumerate([self.fig, *self.fig.axes]):
+            for k, child in enumerate(parent.get_children()):
+                rank.setdefault(id(child), (n, child.get_zorder(), k))
+        return sorted(artists, key=lambda a: rank.get(id(a), (0, a.get_zorder(), 0)))
+
+    def paint(self):
+        canvas = self.fig.canvas
+        if not (self._drawn and hasattr(canvas, "copy_from_bbox")):
+            canvas.draw_idle()
+            return
+        moving = set(map(id, self.moving))
+        new = [a for a in self._changed() if id(a) not in moving]
+        if new or self._picture is None or self._picture_key != self._key():
+            self.moving = [a for a in self.moving if a.figure is not None] + new
+            self._take_picture()
+        canvas.restore_region(self._picture)
+        renderer = canvas.get_renderer()
+        for artist in self.moving:
+            artist.draw(renderer)
+        canvas.blit(self.fig.bbox)
+        self.blits += 1
+
+    def _take_picture(self):
+        """Render everything but the moving artists once, and keep that picture."""
+        canvas = self.fig.canvas
+        if self.moving:
+            # Keep the stacking: whatever lies above a moving artist in its axes moves too.
+            ids = set(map(id, self.moving))
+            for ax in {a.axes for a in self.moving if a.axes is not None}:
+                lowest = min(a.get_zorder() for a in self.moving if a.axes is ax)
+                for child in ax.get_children():
+                    if (
+                        id(child) not in ids
+                        and child.get_zorder() >= lowest
+                        and child is not ax.patch
+                        and not isinstance(child, Axis)  # ticks: costly, and beside the data
+                        and (ax.axison or not isinstance(child, Spine))
+                    ):
+                        self.moving.append(child)
+                        ids.add(id(child))
+            self.moving = self._drawing_order(self.moving)
+        animated = [a.get_animated() for a in self.moving]
+        for artist in self.moving:
+            artist.set_animated(True)  # a full render leaves animated artists out
+        try:
+            FigureCanvasAgg.draw(canvas)  # render here, without sending a frame to the page
+            self._picture = canvas.copy_from_bbox(self.fig.bbox)
+        finally:
+            for artist, flag in zip(self.moving, animated):
+                artist.set_animated(flag)
+        self._picture_key = self._key()
+        self.full_draws += 1
