@@ -11,7 +11,7 @@ CHROMIUM ?= /usr/bin/chromium
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: lab test test-fast lint notebooks nav bench chromium clean
+.PHONY: lab test test-fast lint notebooks nav bench chromium npm slides app student clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,13 @@ chromium:
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# Slides take reveal.js from npm (installed under build/reveal on first use).
+npm:
+	@command -v npm >/dev/null || { \
+	  echo "Installing Debian's npm for the slides"; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
+
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/00_index.ipynb
 
@@ -34,8 +41,9 @@ lint: $(STAMP)
 	$(BIN)/ruff check helpers tests tools benchmarks
 	$(BIN)/ruff format --check helpers tests tools benchmarks
 
-test: $(STAMP) chromium lint
+test: $(STAMP) chromium npm lint
 	$(BIN)/python tools/nav.py --check
+	$(BIN)/python tools/slide_meta.py --check
 	$(BIN)/python -m pytest tests notebooks $(NBVAL) -p no:cacheprovider
 
 # Everything but the browser: quick feedback while writing.
@@ -44,6 +52,18 @@ test-fast: $(STAMP) lint
 
 notebooks: $(STAMP)
 	$(BIN)/python tools/execute.py
+
+# make slides NB=notebooks/03_chain_rule_output_weights.ipynb
+NB ?= notebooks/01_forward_pass.ipynb
+slides: $(STAMP) npm
+	$(BIN)/python tools/slides.py $(NB)
+
+# The live demos only (no code), served with Voila; make app NB=... for one notebook.
+app: $(STAMP)
+	$(BIN)/python tools/app.py $(if $(filter command line,$(origin NB)),$(NB))
+
+student: $(STAMP)
+	$(BIN)/python tools/student.py
 
 nav: $(STAMP)
 	$(BIN)/python tools/nav.py

@@ -3,8 +3,9 @@
     python tools/execute.py                 # every notebook in notebooks/
     python tools/execute.py notebooks/02_error.ipynb
 
-The navigation is refreshed first (tools/nav.py). Widget state and the run's
-timestamps are not stored: the notebooks rebuild their widgets when run.
+The navigation is refreshed first (tools/nav.py) and the slide metadata after
+(tools/slide_meta.py). Widget state and the run's timestamps are not stored:
+the notebooks rebuild their widgets when run.
 """
 
 from __future__ import annotations
@@ -41,6 +42,9 @@ def main(argv):
             check=True,
         )
         tidy(path)
+    # Where slides start depends on the outputs (a live demo gets a slide of its own).
+    slide_meta = [sys.executable, str(ROOT / "tools" / "slide_meta.py"), *map(str, paths)]
+    subprocess.run(slide_meta, check=True)
     return 0
 
 
