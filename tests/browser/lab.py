@@ -657,6 +657,27 @@ def _direction(handle, current: str) -> str:
     return current
 
 
+def _press(page, handle, key: str) -> None:
+    """Press `key` on the slider handle, focusing it again if focus moved away
+    (an output re-rendered, Lab took focus back)."""
+    if not handle.evaluate("(h) => document.activeElement === h"):
+        handle.scroll_into_view_if_needed()
+        handle.focus()
+    page.keyboard.press(key)
+
+
+def _no_redraw(handle, key: str, timeout: float) -> str:
+    try:
+        state = handle.evaluate(
+            "(h) => { const a = (n) => h.getAttribute('aria-value' + n);"
+            " return `value ${a('now')} in [${a('min')}, ${a('max')}],"
+            " focused: ${document.activeElement === h}`; }"
+        )
+    except Exception as e:  # the handle is gone
+        state = f"the handle is gone ({type(e).__name__})"
+    return f"no ipympl redraw within {timeout:.0f} s after pressing {key} on the slider ({state})"
+
+
 def _wait_kernel_idle_and_quiet(page, path: str, since_draws: int, quiet_ms: float, timeout: float):
     """Wait for a draw after `since_draws`, then `quiet_ms` without draws and an idle kernel.
 
@@ -697,16 +718,15 @@ def press_and_wait(
     for _ in range(presses):
         key = _direction(handle, key)
         before = page.evaluate("() => window.__labProbe.draws.length")
-        page.keyboard.press(key)
+        _press(page, handle, key)
         try:
             _wait_kernel_idle_and_quiet(page, path, before, quiet_ms, timeout)
         except LabError:
             raise
         except Exception as e:
             raise LabError(
-                f"no ipympl redraw within {timeout:.0f} s after pressing {key} on the slider: "
-                "does it drive a figure? Give the one that does the CSS class "
-                f"{TAG_CLASS!r} (slider.add_class({TAG_CLASS!r}))"
+                _no_redraw(handle, key, timeout) + ": does it drive a figure? Give the one that "
+                f"does the CSS class {TAG_CLASS!r} (slider.add_class({TAG_CLASS!r}))"
             ) from e
 
 
@@ -721,13 +741,13 @@ def measure_latency(page, path: str, handle, presses: int = 30, *, timeout: floa
         n_keys, n_draws = page.evaluate(
             "() => [window.__labProbe.keydowns.length, window.__labProbe.draws.length]"
         )
-        page.keyboard.press(key)
+        _press(page, handle, key)
         try:
             _wait_kernel_idle_and_quiet(page, path, n_draws, 150, timeout)
         except LabError:
             raise
         except Exception as e:
-            raise LabError(f"no ipympl redraw within {timeout:.0f} s after pressing {key}") from e
+            raise LabError(_no_redraw(handle, key, timeout)) from e
         latency = page.evaluate(
             r"""([k, n]) => {
               const p = window.__labProbe;
