@@ -261,7 +261,12 @@ def start_lab(root_dir: Path = REPO_ROOT, *, timeout: float = 90.0) -> LabServer
 
 def stop_lab(server: LabServer, *, grace: float = 10.0) -> None:
     """Terminate the server (it shuts its kernels down), kill it if it hangs."""
-    proc = server.proc
+    stop_server_process(server.proc, server.tmp, grace=grace)
+
+
+def stop_server_process(proc: subprocess.Popen, tmp: Path, *, grace: float = 10.0) -> None:
+    """SIGTERM a server started in its own process group, SIGKILL if it hangs, then the
+    rest of its group (a stuck kernel); remove its temporary folder."""
     if proc.poll() is None:
         proc.terminate()
         try:
@@ -272,7 +277,7 @@ def stop_lab(server: LabServer, *, grace: float = 10.0) -> None:
     # Whatever is left in the server's own process group (a stuck kernel).
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGKILL)
-    shutil.rmtree(server.tmp, ignore_errors=True)
+    shutil.rmtree(tmp, ignore_errors=True)
 
 
 @contextlib.contextmanager

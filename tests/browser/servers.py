@@ -24,7 +24,6 @@ import contextlib
 import hashlib
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -161,17 +160,7 @@ def start_voila(tool: str, notebook: Path, *, timeout: float = 150.0) -> VoilaSe
 
 def stop_voila(server: VoilaServer, *, grace: float = 10.0) -> None:
     """SIGTERM (Voilà shuts its kernels down), SIGKILL if it hangs, then its process group."""
-    proc = server.proc
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(grace)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(proc.pid, signal.SIGKILL)
-    shutil.rmtree(server.tmp, ignore_errors=True)
+    lab.stop_server_process(server.proc, server.tmp, grace=grace)
 
 
 @contextlib.contextmanager
