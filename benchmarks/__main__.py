@@ -42,7 +42,7 @@ def summarise(latency, updates, sweep):
         ratios = [
             u["rebuild_over_update"]
             for name, u in updates.items()
-            if NOTEBOOK_OF_VIEW.get(name.split(".")[0]) == notebook
+            if NOTEBOOK_OF_VIEW.get(name.split(".")[0]) == notebook.removesuffix(".ipynb")
         ]
         worst = min(ratios) if ratios else None
         meets = (

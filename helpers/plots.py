@@ -22,7 +22,9 @@ __all__ = [
     "apply_style",
     "broken_artists",
     "fmt",
+    "decade_limits",
     "live_figure",
+    "nice_ceiling",
     "node_names",
     "text_scale",
 ]
@@ -122,6 +124,27 @@ def fmt(value, digits=4):
         mantissa, exponent = text.split("e")
         text = f"{mantissa}·10^{int(exponent)}"
     return text.replace("-", "−")
+
+
+def nice_ceiling(value):
+    """The smallest of 1, 2, 2.5, 5 × 10^k that is at least ``value`` (> 0).
+
+    Axis limits rounded this way stay put while a slider moves a little, so
+    the figure's frame need not be redrawn.
+    """
+    value = float(value)
+    if not (np.isfinite(value) and value > 0):
+        raise ValueError(f"nice_ceiling needs a positive finite number, got {value!r}")
+    k = np.floor(np.log10(value))
+    for m in (1.0, 2.0, 2.5, 5.0, 10.0):
+        if m * 10.0**k >= value * (1 - 1e-12):
+            return m * 10.0**k
+    return 10.0 ** (k + 1)
+
+
+def decade_limits(lo, hi):
+    """``(lo, hi)`` widened to whole powers of ten, for a log axis that stays put."""
+    return 10.0 ** np.floor(np.log10(lo)), 10.0 ** np.ceil(np.log10(hi))
 
 
 def node_names(sizes):

@@ -20,7 +20,7 @@ import numpy as np
 from matplotlib.colors import LinearSegmentedColormap
 
 from ..network import backward, error, forward, layers_from_sizes, sgd_step
-from ..plots import COLORS, fmt, live_figure
+from ..plots import COLORS, decade_limits, fmt, live_figure
 from ..widgets import Dashboard
 
 __all__ = [
@@ -271,7 +271,7 @@ class GradientFlowDashboard(Dashboard):
         if hi / lo < 1e3:
             mid = np.sqrt(lo * hi)
             lo, hi = mid / 31.6, mid * 31.6
-        self.ax.set_ylim(lo, hi)
+        self.ax.set_ylim(*decade_limits(lo, hi))
         self.title.set_text(
             f"{activation}, {depth} hidden layer{'s' if depth > 1 else ''} of {p.width}, "
             f"weight scale {scale:g}"

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..examples import WORKED_EXAMPLE
 from ..network import error, forward, from_named, weight_names
-from ..plots import COLORS, fmt, live_figure
+from ..plots import COLORS, fmt, live_figure, nice_ceiling
 from ..widgets import Dashboard, target_slider, weight_slider
 
 __all__ = ["ErrorDashboard", "best_along", "error_along", "error_slope", "squared_error"]
@@ -135,7 +135,7 @@ class ErrorDashboard(Dashboard):
         self.tangent.set_data(
             [y_hat - reach, y_hat + reach], [E - slope * reach, E + slope * reach]
         )
-        top = parabola.max() * 1.08
+        top = nice_ceiling(parabola.max() * 1.08)
         self.ax_y.set_xlim(grid[0], grid[-1])
         self.ax_y.set_ylim(-0.05 * top, top)
         self.ax_y.set_title(f"E = ½(ŷ − y)² = {fmt(E, 5)}   (y = {fmt(y)})")
@@ -147,7 +147,7 @@ class ErrorDashboard(Dashboard):
         self.curve.set_data(ws, along)
         self.point_w.set_data([weights[chosen]], [E])
         self.ax_w.set_xlim(ws[0], ws[-1])
-        top_w = max(along.max(), E, 1e-9) * 1.08
+        top_w = nice_ceiling(max(along.max(), E, 1e-9) * 1.08)
         self.ax_w.set_ylim(-0.05 * top_w, top_w)
         self.ax_w.set_xlabel(f"{chosen}   (the other weights fixed)")
         best = best_along(layers, x, y, chosen)

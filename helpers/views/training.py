@@ -18,7 +18,7 @@ from matplotlib.ticker import LogLocator, NullLocator
 
 from ..examples import WORKED_EXAMPLE
 from ..network import output_gradient, stability_bound, sweep_learning_rates, train
-from ..plots import COLORS, fmt, live_figure
+from ..plots import COLORS, decade_limits, fmt, live_figure
 from ..widgets import Dashboard, lr_slider
 
 __all__ = [
@@ -444,7 +444,9 @@ class LearningRateExplorer(Dashboard):
         d = h.diverged_at
         self.ax_run.set_xlim(0, epochs if d is None else min(epochs, max(10, 2 * d)))
         lo, hi = float(drawn.min()), float(drawn.max())
-        self.ax_run.set_ylim(max(lo / 10, ERROR_FLOOR / 10), max(hi * 10, lo * 1e3))
+        # Whole decades: nearby learning rates share the frame, so a slider step
+        # repaints only the curve (see helpers.widgets.Painter).
+        self.ax_run.set_ylim(*decade_limits(max(lo / 10, ERROR_FLOOR / 10), max(hi * 10, lo * 1e3)))
 
         diverged_here = d is not None and step >= d
         self.diverged_line.set_xdata([d if d is not None else 0] * 2)
