@@ -34,8 +34,10 @@ npm:
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
 
+# JupyterLab refuses to run as root unless told that it is meant.
+ALLOW_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/00_index.ipynb
+	$(BIN)/jupyter lab $(ALLOW_ROOT) notebooks/00_index.ipynb
 
 lint: $(STAMP)
 	$(BIN)/ruff check helpers tests tools benchmarks
