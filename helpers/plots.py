@@ -7,6 +7,7 @@ plots call the math in :mod:`helpers.network`; they know nothing of widgets.
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 
 import matplotlib as mpl
@@ -300,9 +301,14 @@ def _activation_of(trace, layer):
     return trace.activations[layer - 1]
 
 
+# What fmt() and numpy print for numbers that are not finite.
+_UNDEFINED_TEXT = re.compile(r"(?<![A-Za-z])(nan|inf)(?![A-Za-z])|∞|undefined", re.IGNORECASE)
+
+
 def broken_artists(fig):
     """Every artist of ``fig`` that would draw something undefined: nan or inf in its
-    data, or "nan"/"inf" in its text. An empty list means the figure is sound."""
+    data or its axes' limits, or "nan", "inf", "∞" or "undefined" in its text.
+    An empty list means the figure is sound."""
     problems = []
 
     def bad(values):
@@ -313,13 +319,15 @@ def broken_artists(fig):
         data = arr.compressed() if np.ma.isMaskedArray(arr) else np.ravel(arr)
         return data.size > 0 and not np.all(np.isfinite(data))
 
+    for ax in fig.axes:
+        if bad([*ax.get_xlim(), *ax.get_ylim()]):
+            problems.append(f"axes limits {ax.get_xlim()}, {ax.get_ylim()}")
     for artist in fig.findobj():
         if not artist.get_visible():
             continue
         name = type(artist).__name__
         if isinstance(artist, mpl.text.Text):
-            text = artist.get_text().lower()
-            if any(word in text for word in ("nan", "inf")) and "info" not in text:
+            if _UNDEFINED_TEXT.search(artist.get_text()):
                 problems.append(f"{name} text {artist.get_text()!r}")
             if bad(artist.get_position()):
                 problems.append(f"{name} at {artist.get_position()}")

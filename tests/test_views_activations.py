@@ -6,7 +6,6 @@ matplotlib.use("Agg")
 
 import itertools
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from matplotlib.colors import to_hex
@@ -27,7 +26,7 @@ from helpers.network import (
     sgd_step,
     to_named,
 )
-from helpers.plots import COLORS, fmt
+from helpers.plots import COLORS, broken_artists, fmt
 from helpers.views.activations import (
     RELU_EXAMPLE,
     ActivationCurveDashboard,
@@ -42,24 +41,9 @@ from helpers.views.activations import (
 EX = RELU_EXAMPLE
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
 def assert_all_finite(fig):
-    """No nan or inf in any line, collection or text of ``fig``."""
-    for line in fig.findobj(matplotlib.lines.Line2D):
-        assert np.all(np.isfinite(np.asarray(line.get_xydata(), dtype=float))), line
-    for coll in fig.findobj(matplotlib.collections.Collection):
-        offsets = np.asarray(coll.get_offsets(), dtype=float)
-        assert np.all(np.isfinite(offsets)), coll
-        assert np.all(np.isfinite(np.asarray(coll.get_linewidths(), dtype=float))), coll
-    for text in fig.findobj(matplotlib.text.Text):
-        shown = text.get_text()
-        for bad in ("nan", "inf", "∞", "undefined"):
-            assert bad not in shown, shown
+    """No nan or inf in any artist's data, axes limits or text of ``fig``."""
+    assert broken_artists(fig) == []
 
 
 # -- the example -------------------------------------------------------------

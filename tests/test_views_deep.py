@@ -5,14 +5,13 @@ import matplotlib
 matplotlib.use("Agg")
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
 from helpers import buggy
 from helpers.exercises.deep import check_forward_passes, check_relative_error
 from helpers.network import Layer, backward, forward
-from helpers.plots import fmt
+from helpers.plots import broken_artists, fmt
 from helpers.views.deep import (
     DEEP_PROBLEM,
     XOR,
@@ -27,23 +26,9 @@ from helpers.views.deep import (
 P = DEEP_PROBLEM
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
 def assert_all_finite(fig):
-    for line in fig.findobj(matplotlib.lines.Line2D):
-        data = np.asarray(line.get_xydata(), dtype=float)
-        assert np.all(np.isfinite(data)), line
-    for image in fig.findobj(matplotlib.image.AxesImage):
-        assert np.all(np.isfinite(np.asarray(image.get_array(), dtype=float)))
-    for ax in fig.axes:
-        assert np.all(np.isfinite(ax.get_ylim())) and np.all(np.isfinite(ax.get_xlim()))
-    for text in fig.findobj(matplotlib.text.Text):
-        for bad in ("nan", "inf", "∞", "undefined"):
-            assert bad not in text.get_text()
+    """No nan or inf in any artist's data, axes limits or text of ``fig``."""
+    assert broken_artists(fig) == []
 
 
 def backward_norms(depth, scale, activation):

@@ -169,7 +169,7 @@ def ensure_overrides(source: Path = OVERRIDES_SOURCE) -> Path:
     return target
 
 
-def _isolated_env(tmp: Path) -> dict[str, str]:
+def isolated_env(tmp: Path) -> dict[str, str]:
     env = dict(os.environ)
     # Nothing from the developer's own Jupyter setup.
     for var in (
@@ -204,7 +204,7 @@ def start_lab(root_dir: Path = REPO_ROOT, *, timeout: float = 90.0) -> LabServer
     """Start `jupyter lab` rooted at `root_dir`; return once /api/status answers."""
     ensure_overrides()
     tmp = Path(tempfile.mkdtemp(prefix="lab-browser-tests-"))
-    env = _isolated_env(tmp)
+    env = isolated_env(tmp)
     _write_user_settings(Path(env["JUPYTER_CONFIG_DIR"]))
     port = free_port()
     cmd = [

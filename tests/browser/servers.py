@@ -78,22 +78,6 @@ class VoilaServer:
         return "\n".join(lines[-n:])
 
 
-def _isolated_env(tmp: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    for var in ("JUPYTER_PATH", "JUPYTER_CONFIG_PATH", "JUPYTER_TOKEN"):
-        env.pop(var, None)
-    for var, sub in (
-        ("JUPYTER_CONFIG_DIR", "config"),
-        ("JUPYTER_RUNTIME_DIR", "runtime"),
-        ("JUPYTER_DATA_DIR", "data"),
-        ("IPYTHONDIR", "ipython"),
-    ):
-        (tmp / sub).mkdir(parents=True, exist_ok=True)
-        env[var] = str(tmp / sub)
-    env["PYTHONUNBUFFERED"] = "1"
-    return env
-
-
 def start_voila(tool: str, notebook: Path, *, timeout: float = 150.0) -> VoilaServer:
     """Start ``tools/<tool>`` (slides.py or app.py) on ``notebook``; return once it answers.
 
@@ -118,7 +102,7 @@ def start_voila(tool: str, notebook: Path, *, timeout: float = 150.0) -> VoilaSe
         proc = subprocess.Popen(
             cmd,
             cwd=REPO_ROOT,
-            env=_isolated_env(tmp),
+            env=lab.isolated_env(tmp),
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
