@@ -31,11 +31,13 @@ __all__ = [
     "activation_derivative",
     "backward",
     "error",
+    "errors_over",
     "forward",
     "from_named",
     "layers_from_sizes",
     "numerical_gradient",
     "output_gradient",
+    "predictions_over",
     "sgd_step",
     "stability_bound",
     "sweep_learning_rates",
@@ -663,3 +665,58 @@ def from_named(named, like):
         n, i, j = places[name]
         Ws[n][i, j] = value
     return [Layer(W, L.b) for W, L in zip(Ws, like)]
+
+
+# --------------------------------------------------------------------------
+# Many weight settings at once: curves and surfaces of the error
+# --------------------------------------------------------------------------
+
+
+def _stacked_over(layers, x, settings):
+    layers = _check_layers(layers)
+    places = weight_names(layers)
+    unknown = sorted(set(settings) - set(places))
+    if unknown:
+        raise ValueError(f"unknown weight names {unknown}: this network has w1..w{len(places)}")
+    if not settings:
+        raise ValueError("settings must give values for at least one weight, e.g. {'w1': [0, 1]}")
+    arrays = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in settings.values()))
+    shape = arrays[0].shape
+    n = max(arrays[0].size, 1)
+    Ws = [np.repeat(L.W[None], n, axis=0) for L in layers]
+    bs = [None if L.b is None else np.repeat(L.b[None], n, axis=0) for L in layers]
+    for name, values in zip(settings, arrays):
+        layer, i, j = places[name]
+        Ws[layer][:, i, j] = values.ravel()
+    x2d, single = _as_batch(x, layers[0].W.shape[0])
+    return layers, Ws, bs, x2d, single, shape
+
+
+def predictions_over(layers, x, settings, activation="linear"):
+    """The network's output for many settings of some named weights at once.
+
+    ``settings`` maps weight names (``"w1"``, … as :func:`weight_names` numbers
+    them) to arrays of values that broadcast to one shape S; every other
+    weight and bias keeps its value. Returns the outputs, of shape S + (n_out,)
+    for one sample (S + (n, n_out) for a batch). All settings go through one
+    stacked forward pass, with the arithmetic of :func:`forward`.
+    """
+    layers, Ws, bs, x2d, single, shape = _stacked_over(layers, x, settings)
+    names = _activation_names(activation, len(layers))
+    a, _z = _forward(Ws, bs, x2d, names)
+    out = a[-1][:, 0, :] if single else a[-1]
+    return out.reshape(shape + out.shape[1:])
+
+
+def errors_over(layers, x, target, settings, activation="linear"):
+    """:func:`error` for many settings of some named weights at once; shape S.
+
+    See :func:`predictions_over`: e.g. ``errors_over(layers, x, y, {"w6": ws})``
+    is the error along w6, and ``{"w1": A, "w2": B}`` with meshgrids ``A, B``
+    the error surface over w1 and w2.
+    """
+    layers, Ws, bs, x2d, single, shape = _stacked_over(layers, x, settings)
+    names = _activation_names(activation, len(layers))
+    t2d = _target_for(target, x2d, single, layers[-1].W.shape[1])
+    a, _z = _forward(Ws, bs, x2d, names)
+    return _error(a[-1], t2d).reshape(shape)

@@ -12,7 +12,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from ..examples import WORKED_EXAMPLE
-from ..network import error, forward, from_named, weight_names
+from ..network import error, errors_over, forward, from_named, weight_names
 from ..plots import COLORS, fmt, live_figure, nice_ceiling
 from ..widgets import Dashboard, target_slider, weight_slider
 
@@ -35,14 +35,11 @@ def error_slope(y_hat, target):
 def error_along(layers, x, target, name, values, activation="linear"):
     """E with weight ``name`` set to each of ``values`` in turn, every other weight fixed.
 
-    Each point is a full forward pass and error from the helpers, so the curve
-    is exactly what the network would give.
+    Each point is a full forward pass and error, all at once
+    (:func:`helpers.network.errors_over`), so the curve is exactly what the
+    network would give.
     """
-    out = np.empty(len(values))
-    for k, value in enumerate(values):
-        trace = forward(from_named({name: float(value)}, layers), x, activation)
-        out[k] = error(trace.output, target)
-    return out
+    return errors_over(layers, x, target, {name: np.asarray(values, dtype=float)}, activation)
 
 
 def best_along(layers, x, target, name):

@@ -20,11 +20,11 @@ from matplotlib.lines import Line2D
 
 from ..examples import WORKED_EXAMPLE
 from ..network import (  # _forward: the stacked forward pass the helpers train with
-    _forward,
     backward,
     error,
     forward,
     from_named,
+    predictions_over,
     sgd_step,
     to_named,
     weight_names,
@@ -168,22 +168,13 @@ def error_surface(layers, x, target, x_name, y_name, xs, ys, activation="linear"
 
     Returns ``(residual, E)``, each of shape ``(len(ys), len(xs))`` (rows follow
     ``ys``, as :func:`matplotlib.axes.Axes.contour` expects). All grid points go
-    through the helpers' forward pass at once, as a stack of networks (one per
-    point), so a 41 × 41 grid costs about a millisecond.
+    through one stacked forward pass (:func:`helpers.network.predictions_over`),
+    so a 41 × 41 grid costs about a millisecond.
     """
-    places = weight_names(layers)
     A, B = np.meshgrid(np.asarray(xs, dtype=float), np.asarray(ys, dtype=float))
-    n = A.size
-    Ws = [np.repeat(L.W[None], n, axis=0) for L in layers]
-    bs = [None if L.b is None else np.repeat(L.b[None], n, axis=0) for L in layers]
-    for name, values in ((x_name, A), (y_name, B)):
-        layer, i, j = places[name]
-        Ws[layer][:, i, j] = values.ravel()
-    x2d = np.asarray(x, dtype=float).reshape(1, -1)
-    names = [activation] * len(layers) if isinstance(activation, str) else list(activation)
-    a, _z = _forward(Ws, bs, x2d, names)
+    out = predictions_over(layers, x, {x_name: A, y_name: B}, activation)
     t = float(np.asarray(target, dtype=float).ravel()[0])
-    residual = a[-1][:, 0, 0].reshape(A.shape) - t
+    residual = out[..., 0] - t
     return residual, 0.5 * residual**2
 
 

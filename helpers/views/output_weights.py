@@ -30,6 +30,8 @@ from ..network import (
 )
 from ..plots import COLORS, fmt, live_figure, node_names
 from ..widgets import Dashboard, lr_slider, weight_slider
+from .error import error_along
+from .forward import sign_word
 
 __all__ = [
     "REGIMES",
@@ -46,22 +48,6 @@ __all__ = [
 REGIMES = ["small step", "good step", "overshoot", "error grows"]
 
 _CURVE_POINTS = 161
-
-
-def sign_word(value):
-    """``"negative"``, ``"zero"`` or ``"positive"``: the sign of ``value`` in words."""
-    value = float(value)
-    return "negative" if value < 0 else ("positive" if value > 0 else "zero")
-
-
-def error_along(layers, x, target, name, values, activation="linear"):
-    """E with the weight ``name`` set to each of ``values`` and every other weight kept."""
-    return np.array(
-        [
-            error(forward(from_named({name: float(v)}, layers), x, activation).output, target)
-            for v in values
-        ]
-    )
 
 
 def slice_curvature(layers, x, name):
