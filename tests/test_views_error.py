@@ -4,7 +4,6 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
@@ -23,12 +22,6 @@ from helpers.views.error import (  # noqa: E402
 Y_HAT = 2.2136
 E_EXAMPLE = 1.59561248
 WEIGHTS = ["w1", "w2", "w3", "w4", "w5", "w6"]
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 @pytest.fixture

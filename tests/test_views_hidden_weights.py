@@ -11,7 +11,6 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
@@ -45,12 +44,6 @@ EX = WORKED_EXAMPLE
 NAMES = ["w1", "w2", "w3", "w4", "w5", "w6"]
 HIDDEN_GRADS = {"w1": -3.286976, "w2": -4.930464, "w3": -2.286592, "w4": -3.429888}
 NEW_WEIGHTS = [0.3743488, 0.8065232, 0.3043296, 0.1914944, 0.980288, 0.3172032]
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 def gradients(weights, target=EX.target):

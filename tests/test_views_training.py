@@ -45,12 +45,6 @@ from helpers.views.training import (  # noqa: E402
 EX = WORKED_EXAMPLE
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
 @pytest.fixture(scope="module")
 def explorer():
     dash = LearningRateExplorer()
