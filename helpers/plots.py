@@ -27,6 +27,7 @@ __all__ = [
     "live_figure",
     "nice_ceiling",
     "node_names",
+    "step_arrow",
     "text_scale",
 ]
 
@@ -146,6 +147,27 @@ def nice_ceiling(value):
 def decade_limits(lo, hi):
     """``(lo, hi)`` widened to whole powers of ten, for a log axis that stays put."""
     return 10.0 ** np.floor(np.log10(lo)), 10.0 ** np.ceil(np.log10(hi))
+
+
+def step_arrow(ax, shrink_end=0, zorder=6):
+    """An arrow for a gradient-descent step, made once and then moved in place.
+
+    Its tail is ``arrow.xyann`` (the current weights) and its head ``arrow.xy``
+    (where the step lands); both start at the origin.
+    """
+    return ax.annotate(
+        "",
+        xy=(0.0, 0.0),
+        xytext=(0.0, 0.0),
+        arrowprops={
+            "arrowstyle": "-|>",
+            "color": COLORS["gradient"],
+            "lw": 2.5,
+            "shrinkA": 0,
+            "shrinkB": shrink_end,
+        },
+        zorder=zorder,
+    )
 
 
 def node_names(sizes):

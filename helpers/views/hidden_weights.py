@@ -29,7 +29,7 @@ from ..network import (  # _forward: the stacked forward pass the helpers train 
     to_named,
     weight_names,
 )
-from ..plots import COLORS, NetworkDiagram, fmt, live_figure
+from ..plots import COLORS, NetworkDiagram, fmt, live_figure, step_arrow
 from ..widgets import Dashboard, target_slider, weight_slider
 
 __all__ = [
@@ -218,19 +218,7 @@ class SurfaceDashboard(Dashboard):
         (self.marker,) = ax.plot(
             [], [], "o", color=COLORS["negative"], ms=8, zorder=5, clip_on=False
         )
-        self.arrow = ax.annotate(
-            "",
-            xy=(0.0, 0.0),
-            xytext=(0.0, 0.0),
-            arrowprops={
-                "arrowstyle": "-|>",
-                "color": COLORS["gradient"],
-                "lw": 2.5,
-                "shrinkA": 0,
-                "shrinkB": 0,
-            },
-            zorder=6,
-        )
+        self.arrow = step_arrow(ax, shrink_end=0, zorder=6)
         self.title = ax.set_title("", fontsize="medium")
         ax.legend(
             handles=[

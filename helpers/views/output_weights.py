@@ -28,7 +28,7 @@ from ..network import (
     to_named,
     weight_names,
 )
-from ..plots import COLORS, fmt, live_figure, node_names
+from ..plots import COLORS, fmt, live_figure, node_names, step_arrow
 from ..widgets import Dashboard, lr_slider, weight_slider
 from .error import error_along
 from .forward import sign_word
@@ -218,19 +218,7 @@ class StepDashboard(Dashboard):
         (self.landing,) = ax.plot(
             [], [], "o", color=COLORS["accent"], ms=8, zorder=5, label="after the step"
         )
-        self.arrow = ax.annotate(
-            "",
-            xy=(0.0, 0.0),
-            xytext=(0.0, 0.0),
-            arrowprops={
-                "arrowstyle": "-|>",
-                "color": COLORS["gradient"],
-                "lw": 2.5,
-                "shrinkA": 0,
-                "shrinkB": 4,
-            },
-            zorder=4,
-        )
+        self.arrow = step_arrow(ax, shrink_end=4, zorder=4)
         self.title = ax.set_title("", fontsize="medium")
         ax.set_xlabel(weight)
         ax.set_ylabel("E = ½(ŷ − y)²")
