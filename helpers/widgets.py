@@ -18,7 +18,14 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.axis import Axis
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection
+from matplotlib.image import AxesImage
+from matplotlib.legend import Legend
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 from matplotlib.spines import Spine
+from matplotlib.text import Annotation, Text
+from matplotlib.transforms import Bbox
 
 __all__ = [
     "Dashboard",
@@ -328,10 +335,19 @@ class Painter:
     an update, the artists that changed are the "stale" ones; the painter
     keeps a picture of the figure without them (rendered once), pastes it
     back, draws just those artists on top, and sends the result (blitting).
-    When axes limits or ticks change, or an artist changes that is part of the
-    picture, it takes a new picture first. Until the figure has been drawn
-    once, and on canvases that cannot blit, it asks for an ordinary draw.
+
+    The result is exactly what a full render gives. An unchanged artist that
+    a full render draws *over* a changed one, and that overlaps it on the
+    canvas, must be drawn over it here too: such an artist joins the moving
+    ones. Artists that overlap nothing that moves stay in the picture, so a
+    label far from the changing edge of a diagram is not redrawn. When axes
+    limits change, or an artist changes that is part of the picture, the
+    painter takes a new picture first. Until the figure has been drawn once,
+    and on canvases that cannot blit, it asks for an ordinary draw.
     """
+
+    #: Pixels added around every extent: antialiased edges reach a little beyond it.
+    margin = 3.0
 
     def __init__(self, fig):
         self.fig = fig
@@ -340,6 +356,8 @@ class Painter:
         self.blits = 0
         self._picture = None
         self._picture_key = None
+        self._extents = {}  # id(artist) -> extent of an artist in the picture
+        self._members = set()  # the artists the figure had when the picture was taken
         self._drawn = False
         fig.canvas.mpl_connect("draw_event", self._on_draw)
 
@@ -351,54 +369,192 @@ class Painter:
         self._picture = None
 
     def _key(self):
-        limits = [(tuple(ax.get_xlim()), tuple(ax.get_ylim())) for ax in self.fig.axes]
-        return self.fig.canvas.get_width_height(physical=True), self.fig.dpi, limits
+        frames = [
+            (
+                tuple(ax.get_xlim()),
+                tuple(ax.get_ylim()),
+                ax.axison,
+                ax.xaxis.label.get_text(),
+                ax.yaxis.label.get_text(),
+            )
+            for ax in self.fig.axes
+        ]
+        return self.fig.canvas.get_width_height(physical=True), self.fig.dpi, frames
 
     def _changed(self):
         """The top-level artists (children of an axes or of the figure) that changed.
 
         A changed text inside a legend moves the whole legend. Axes frames
-        (axis, ticks, spines) are left out: they change with the limits,
-        which are part of the picture's key.
+        (axis, ticks, spines) are left out: they change with the limits and
+        the axis labels, which are part of the picture's key.
         """
         changed = {}
-        backgrounds = {id(self.fig.patch), *(id(ax.patch) for ax in self.fig.axes)}
 
         def stale_inside(artist):
-            return artist.stale or any(stale_inside(c) for c in artist.get_children())
+            # A hidden part (a legend's empty title, its frame when off) is never
+            # drawn, so it stays stale; it changes nothing on the canvas.
+            return artist.stale or any(
+                c.get_visible() and stale_inside(c) for c in artist.get_children()
+            )
 
-        for parent in [self.fig, *self.fig.axes]:
-            for child in parent.get_children():
-                if (
-                    child in self.fig.axes
-                    or isinstance(child, (Axis, Spine))
-                    or id(child) in backgrounds
-                ):
-                    continue
-                if stale_inside(child):
-                    changed[id(child)] = child
+        for child in self._sequence():
+            if isinstance(child, (Axis, Spine)):
+                continue
+            if stale_inside(child):
+                changed[id(child)] = child
         return list(changed.values())
+
+    def _sequence(self):
+        """Every top-level artist in the order a full render draws it.
+
+        As :meth:`Figure.draw` and :meth:`Axes.draw` do: the figure's children
+        by zorder, each axes' children by zorder in its place, and neither
+        backgrounds nor hidden axis frames.
+        """
+        order = []
+        for child in sorted(self.fig.get_children(), key=lambda a: a.get_zorder()):
+            if child is self.fig.patch:
+                continue
+            if child not in self.fig.axes:
+                order.append(child)
+                continue
+            ax = child
+            frame = ax.axison and ax.get_frame_on()
+            kids = [
+                k
+                for k in ax.get_children()
+                if k is not ax.patch
+                and (frame or not isinstance(k, Spine))
+                and (ax.axison or not isinstance(k, Axis))
+            ]
+            order.extend(sorted(kids, key=lambda a: a.get_zorder()))
+        return order
+
+    def _extent(self, artist, renderer):
+        """Where ``artist`` can put paint on the canvas (display pixels), padded;
+        ``None`` when it draws nothing. Unknown kinds of artist claim the whole figure."""
+        if not artist.get_visible():
+            return None
+        px = renderer.points_to_pixels
+        try:
+            if isinstance(artist, Text):
+                if not artist.get_text() and not isinstance(artist, Annotation):
+                    return None
+                boxes = [artist.get_window_extent(renderer)]
+                patch = artist.get_bbox_patch()
+                if patch is not None:
+                    artist.update_bbox_position_size(renderer)
+                    boxes.append(patch.get_window_extent(renderer))
+                arrow = getattr(artist, "arrow_patch", None)
+                if arrow is not None:
+                    boxes.append(arrow.get_window_extent(renderer))
+                box, pad = Bbox.union(boxes), max(px(2.0), 0)
+            elif isinstance(artist, Line2D):
+                box = artist.get_window_extent(renderer)
+                pad = px(artist.get_linewidth() + artist.get_markeredgewidth())
+            elif isinstance(artist, LineCollection):
+                box = artist.get_window_extent(renderer)
+                widths = np.asarray(artist.get_linewidths(), dtype=float)
+                pad = px(float(widths.max()) if widths.size else 1.0)
+            elif isinstance(artist, Spine):  # its own extent would lay out the ticks too
+                box = Patch.get_window_extent(artist, renderer)
+                pad = px(artist.get_linewidth())
+            elif isinstance(artist, (Patch, Legend, AxesImage)):
+                box = artist.get_window_extent(renderer)
+                pad = px(getattr(artist, "get_linewidth", lambda: 1.0)() or 1.0)
+            else:
+                return self.fig.bbox
+        except (RuntimeError, ValueError):
+            return self.fig.bbox
+        points = np.asarray(box.get_points(), dtype=float)
+        if not np.all(np.isfinite(points)):
+            return self.fig.bbox
+        return box.padded(pad + self.margin)
+
+    def _clipped_extent(self, artist, renderer):
+        """:meth:`_extent`, cut to the artist's clip box (the axes, for data)."""
+        box = self._extent(artist, renderer)
+        clip = artist.get_clip_box() if artist.get_clip_on() else None
+        if box is None or clip is None:
+            return box
+        return Bbox.intersection(box, clip)
+
+    def _axis_overlaps(self, axis, box, renderer):
+        """Whether an axis (ticks, tick labels, grid) paints where ``box`` lies.
+
+        Its grid lines cross the axes; its ticks and labels lie along the
+        edges, beside the data, and reach inside only as far as inward ticks.
+        """
+        inner = axis.axes.bbox
+        if any(t.gridline.get_visible() for t in axis.get_major_ticks()[:1]):
+            if box.overlaps(inner):
+                return True
+        key = ("axis", id(axis))
+        if key not in self._extents:
+            outer = axis.get_tightbbox(renderer)
+            region = inner if outer is None else Bbox.union([outer, inner])
+            ticks = [*axis.majorTicks[:1], *axis.minorTicks[:1]]
+            reach = max(
+                (t._size if t._tickdir in ("in", "inout") else 0.0 for t in ticks), default=0.0
+            )
+            inset = inner.padded(-self.fig.dpi / 72.0 * reach)
+            self._extents[key] = (region.padded(self.margin), inset)
+        region, inset = self._extents[key]
+        if not box.overlaps(region):
+            return False
+        x0, y0, x1, y1 = box.extents
+        return not (inset.x0 <= x0 and x1 <= inset.x1 and inset.y0 <= y0 and y1 <= inset.y1)
+
+    def _covered(self, moving, renderer):
+        """The unchanged artists that a full render draws over a moving one they overlap."""
+        ids = {id(a) for a in moving}
+        boxes = []  # extents of the moving artists met so far in drawing order
+        covered = []
+        for artist in self._sequence():
+            if id(artist) in ids:
+                box = self._clipped_extent(artist, renderer)
+                if box is not None:
+                    boxes.append(box)
+                continue
+            if not boxes:
+                continue
+            if isinstance(artist, Axis):
+                hit = any(self._axis_overlaps(artist, b, renderer) for b in boxes)
+                box = artist.axes.bbox
+            else:
+                if id(artist) not in self._extents:
+                    self._extents[id(artist)] = self._clipped_extent(artist, renderer)
+                box = self._extents[id(artist)]
+                hit = box is not None and any(box.overlaps(b) for b in boxes)
+            if hit:
+                covered.append(artist)
+                boxes.append(box)  # what lies over it must now move too
+        return covered
 
     def _drawing_order(self, artists):
         """``artists`` in the order a full render draws them."""
-        rank = {}
-        for n, parent in enumerate([self.fig, *self.fig.axes]):
-            for k, child in enumerate(parent.get_children()):
-                rank.setdefault(id(child), (n, child.get_zorder(), k))
-        return sorted(artists, key=lambda a: rank.get(id(a), (0, a.get_zorder(), 0)))
+        rank = {id(a): k for k, a in enumerate(self._sequence())}
+        return sorted(artists, key=lambda a: rank.get(id(a), -1))
 
     def paint(self):
         canvas = self.fig.canvas
         if not (self._drawn and hasattr(canvas, "copy_from_bbox")):
             canvas.draw_idle()
             return
-        moving = set(map(id, self.moving))
-        new = [a for a in self._changed() if id(a) not in moving]
-        if new or self._picture is None or self._picture_key != self._key():
-            self.moving = [a for a in self.moving if a.figure is not None] + new
+        key = self._key()
+        if key != self._picture_key:
+            self._extents = {}
+        present = {id(a) for a in self._sequence()}
+        removed = not self._members <= present  # a removed artist is still in the picture
+        known = {id(a) for a in self.moving}
+        new = [a for a in self._changed() if id(a) not in known]
+        moving = [a for a in self.moving if id(a) in present] + new
+        renderer = canvas.get_renderer()
+        covered = self._covered(moving, renderer)
+        if new or covered or removed or self._picture is None or self._picture_key != key:
+            self.moving = self._drawing_order(moving + covered)
             self._take_picture()
         canvas.restore_region(self._picture)
-        renderer = canvas.get_renderer()
         for artist in self.moving:
             artist.draw(renderer)
         canvas.blit(self.fig.bbox)
@@ -407,22 +563,6 @@ class Painter:
     def _take_picture(self):
         """Render everything but the moving artists once, and keep that picture."""
         canvas = self.fig.canvas
-        if self.moving:
-            # Keep the stacking: whatever lies above a moving artist in its axes moves too.
-            ids = set(map(id, self.moving))
-            for ax in {a.axes for a in self.moving if a.axes is not None}:
-                lowest = min(a.get_zorder() for a in self.moving if a.axes is ax)
-                for child in ax.get_children():
-                    if (
-                        id(child) not in ids
-                        and child.get_zorder() >= lowest
-                        and child is not ax.patch
-                        and not isinstance(child, Axis)  # ticks: costly, and beside the data
-                        and (ax.axison or not isinstance(child, Spine))
-                    ):
-                        self.moving.append(child)
-                        ids.add(id(child))
-            self.moving = self._drawing_order(self.moving)
         animated = [a.get_animated() for a in self.moving]
         for artist in self.moving:
             artist.set_animated(True)  # a full render leaves animated artists out
@@ -433,4 +573,6 @@ class Painter:
             for artist, flag in zip(self.moving, animated):
                 artist.set_animated(flag)
         self._picture_key = self._key()
+        self._members = {id(a) for a in self._sequence()}
+        self._extents = {}
         self.full_draws += 1

@@ -121,8 +121,8 @@ class SlopeDashboard(Dashboard):
         lo, hi = controls[weight].min, controls[weight].max
         self.grid = np.linspace(lo, hi, _CURVE_POINTS)
 
-        fig, ax = live_figure(7.0, 3.2)
-        fig.subplots_adjust(left=0.1, right=0.97, bottom=0.16, top=0.9)
+        fig, ax = live_figure(8.4, 3.2)
+        fig.subplots_adjust(left=0.09, right=0.72, bottom=0.16, top=0.9)
         self.ax = ax
         (self.curve,) = ax.plot([], [], color=COLORS["positive"], lw=2, label=f"E({weight})")
         (self.tangent,) = ax.plot(
@@ -135,7 +135,9 @@ class SlopeDashboard(Dashboard):
         ax.set_xlim(*_window(self.grid, 0.02))
         ax.set_xlabel(weight)
         ax.set_ylabel("E = ½(ŷ − y)²")
-        ax.legend(loc="best", fontsize="small", framealpha=0.85, edgecolor="none")
+        # Beside the axes, in one place: a legend that jumps to wherever the
+        # curve is not would move under the student's eyes with every step.
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", frameon=False)
         self._curve_key = None
         super().__init__(controls, fig)
         self.refresh()
@@ -207,8 +209,8 @@ class StepDashboard(Dashboard):
         controls["lr"].add_class("drives-figure")
         self.slider_range = (controls[weight].min, controls[weight].max)
 
-        fig, ax = live_figure(7.0, 3.3)
-        fig.subplots_adjust(left=0.1, right=0.97, bottom=0.16, top=0.86)
+        fig, ax = live_figure(8.0, 3.3)
+        fig.subplots_adjust(left=0.08, right=0.78, bottom=0.16, top=0.86)
         self.ax = ax
         (self.curve,) = ax.plot([], [], color=COLORS["positive"], lw=2, label=f"E({weight})")
         (self.lowest,) = ax.plot(
@@ -222,7 +224,9 @@ class StepDashboard(Dashboard):
         self.title = ax.set_title("", fontsize="medium")
         ax.set_xlabel(weight)
         ax.set_ylabel("E = ½(ŷ − y)²")
-        ax.legend(loc="best", fontsize="small", framealpha=0.85, edgecolor="none")
+        # Beside the axes, in one place: a legend that jumps to wherever the
+        # curve is not would move under the student's eyes with every step.
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", frameon=False)
         super().__init__(controls, fig)
         self.refresh()
 
