@@ -13,12 +13,12 @@ from contextlib import contextmanager
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.collections import LineCollection
 
 from .network import Layer, forward, weight_names
 
 __all__ = [
     "COLORS",
+    "ArtistGroup",
     "NetworkDiagram",
     "apply_style",
     "broken_artists",
@@ -28,6 +28,7 @@ __all__ = [
     "nice_ceiling",
     "node_names",
     "step_arrow",
+    "sticky_log_limits",
     "text_scale",
 ]
 
@@ -149,6 +150,26 @@ def decade_limits(lo, hi):
     return 10.0 ** np.floor(np.log10(lo)), 10.0 ** np.ceil(np.log10(hi))
 
 
+def sticky_log_limits(current, lo, hi, spare=1, slack=2, bounds=(0.0, np.inf)):
+    """Whole-decade limits for a log axis that must show ``lo``..``hi``, moved seldom.
+
+    The ``current`` limits are kept while they show ``lo``..``hi`` and waste no
+    more than ``slack`` decades on either side. Otherwise the new limits are
+    the decades around ``lo``..``hi`` with ``spare`` more on each side, so that
+    the next slider steps fit too: an axis that stays put is easier to read,
+    and it lets a slider step repaint only the data. ``bounds`` caps the result.
+    """
+    need_lo, need_hi = int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi)))
+    if current is not None:
+        # In whole decades (exponents), so that rounding never moves a frame.
+        cur_lo, cur_hi = (int(round(float(np.log10(v)))) for v in sorted(current))
+        if cur_lo <= need_lo <= cur_lo + slack and cur_hi - slack <= need_hi <= cur_hi:
+            return tuple(current)
+    new_lo = max(10.0 ** (need_lo - spare), bounds[0])
+    new_hi = min(10.0 ** (need_hi + spare), bounds[1])
+    return new_lo, new_hi
+
+
 def step_arrow(ax, shrink_end=0, zorder=6):
     """An arrow for a gradient-descent step, made once and then moved in place.
 
@@ -184,6 +205,70 @@ def node_names(sizes):
     out = sizes[-1]
     names.append(["ŷ"] if out == 1 else [f"ŷ{j + 1}" for j in range(out)])
     return names
+
+
+class ArtistGroup:
+    """Several artists (the edges of a diagram, its units) set as one.
+
+    The setters take one value per member, or one value for all, and touch a
+    member only when its value really changes: an untouched artist stays out
+    of the next repaint. The getters return one value per member, in order.
+    """
+
+    def __init__(self, artists):
+        self.members = list(artists)
+
+    def __len__(self):
+        return len(self.members)
+
+    def _each(self, values):
+        values = list(values) if isinstance(values, (list, np.ndarray)) else [values]
+        if len(values) == 1:
+            values = values * len(self.members)
+        if len(values) != len(self.members):
+            raise ValueError(f"{len(values)} values given for {len(self.members)} artists")
+        return zip(self.members, values)
+
+    def get_linewidths(self):
+        return np.array([a.get_linewidth() for a in self.members], dtype=float)
+
+    def set_linewidths(self, widths):
+        for artist, width in self._each(np.asarray(widths, dtype=float).ravel()):
+            if artist.get_linewidth() != width:
+                artist.set_linewidth(float(width))
+
+    def get_colors(self):
+        return [mpl.colors.to_rgba(a.get_color()) for a in self.members]
+
+    def set_colors(self, colors):
+        for artist, color in self._each(colors):
+            if mpl.colors.to_rgba(artist.get_color()) != mpl.colors.to_rgba(color):
+                artist.set_color(color)
+
+    def get_facecolors(self):
+        return [mpl.colors.to_rgba(a.get_markerfacecolor()) for a in self.members]
+
+    def set_facecolors(self, colors):
+        for artist, color in self._each(colors):
+            if mpl.colors.to_rgba(artist.get_markerfacecolor()) != mpl.colors.to_rgba(color):
+                artist.set_markerfacecolor(color)
+
+    def set_sizes(self, areas):
+        """Marker areas in points², as :meth:`~matplotlib.axes.Axes.scatter` takes them."""
+        for artist, area in self._each(np.asarray(areas, dtype=float).ravel()):
+            if artist.get_markersize() != np.sqrt(area):
+                artist.set_markersize(float(np.sqrt(area)))
+
+    def get_segments(self):
+        return [a.get_xydata() for a in self.members]
+
+    def get_visible(self):
+        return any(a.get_visible() for a in self.members)
+
+    def set_visible(self, visible):
+        for artist in self.members:
+            if artist.get_visible() != bool(visible):
+                artist.set_visible(bool(visible))
 
 
 class NetworkDiagram:
@@ -230,17 +315,43 @@ class NetworkDiagram:
         for wname, (layer, i, j) in places.items():
             self._edges.append((wname, layer, i, j, self.names[layer][i], self.names[layer + 1][j]))
 
-        segments = [[self.pos[s], self.pos[t]] for *_, s, t in self._edges]
-        self.glow = LineCollection(segments, colors=COLORS["gradient"], alpha=0.45, zorder=1)
-        self.glow.set_visible(gradients)
-        self.lines = LineCollection(segments, zorder=2)
-        ax.add_collection(self.glow)
-        ax.add_collection(self.lines)
-
-        xy = np.array([self.pos[n] for names in self.names for n in names])
-        self.nodes = ax.scatter(
-            xy[:, 0], xy[:, 1], s=1500, c=COLORS["node"], edgecolors="#333333", zorder=3
-        )
+        # One artist per edge and per unit, so that a change repaints only the
+        # edges and units it touches (see helpers.widgets.Painter).
+        glow, lines = [], []
+        for *_, s, t in self._edges:
+            (x0, y0), (x1, y1) = self.pos[s], self.pos[t]
+            (halo,) = ax.plot(
+                [x0, x1],
+                [y0, y1],
+                color=COLORS["gradient"],
+                alpha=0.45,
+                zorder=1,
+                solid_capstyle="butt",
+                visible=gradients,
+            )
+            (line,) = ax.plot([x0, x1], [y0, y1], zorder=2, solid_capstyle="butt")
+            glow.append(halo)
+            lines.append(line)
+        self.glow = ArtistGroup(glow)
+        self.lines = ArtistGroup(lines)
+        marks = []
+        self._marks = {}
+        for names in self.names:
+            for name in names:
+                x, y = self.pos[name]
+                (mark,) = ax.plot(
+                    [x],
+                    [y],
+                    "o",
+                    ms=np.sqrt(1500),
+                    mfc=COLORS["node"],
+                    mec="#333333",
+                    mew=1.0,
+                    zorder=3,
+                )
+                marks.append(mark)
+                self._marks[name] = mark
+        self.nodes = ArtistGroup(marks)
         self.node_text = {}
         for names in self.names:
             for name in names:
@@ -267,6 +378,34 @@ class NetworkDiagram:
         ax.set_xlim(-0.12, 1.12)
         ax.set_ylim(-1.3, 1.3)
         ax.set_axis_off()
+        self.fit_edges()
+
+    def fit_edges(self):
+        """End every edge at the rim of its two units instead of at their centres.
+
+        The drawing looks the same (the units cover the ends), but edges that
+        share a unit no longer touch, so a change to one weight repaints that
+        edge alone. Called by :meth:`update`; call it after resizing the units
+        or moving the axes.
+        """
+        to_pixels = self.ax.transData
+        scale = self.ax.figure.dpi / 72.0
+        for (_wname, *_rest, s, t), line, halo in zip(
+            self._edges, self.lines.members, self.glow.members
+        ):
+            a, b = to_pixels.transform([self.pos[s], self.pos[t]])
+            length = float(np.hypot(*(b - a)))
+            # 1.5 px inside the rim: under the unit's outline, never short of it.
+            ra = self._marks[s].get_markersize() * scale / 2 - 1.5
+            rb = self._marks[t].get_markersize() * scale / 2 - 1.5
+            if not length > ra + rb + 1:
+                ends = np.array([self.pos[s], self.pos[t]])
+            else:
+                unit = (b - a) / length
+                ends = to_pixels.inverted().transform([a + ra * unit, b - rb * unit])
+            if not np.allclose(line.get_xydata(), ends, rtol=0, atol=1e-9):
+                line.set_data(ends[:, 0], ends[:, 1])
+                halo.set_data(ends[:, 0], ends[:, 1])
 
     def update(self, layers, x, activation="linear", grads=None, weight_scale=1.0):
         """Show ``layers`` applied to input ``x``; with ``grads`` also each ∂E/∂w.
@@ -274,6 +413,7 @@ class NetworkDiagram:
         ``weight_scale`` is the |w| drawn at full width. Returns the forward
         pass's :class:`~helpers.network.Trace`, so a caller need not run it twice.
         """
+        self.fit_edges()
         trace = forward(layers, x, activation)
         with np.errstate(all="ignore"):
             values = [np.asarray(a)[0] for a in trace.a]

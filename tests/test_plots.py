@@ -22,6 +22,7 @@ from helpers.plots import (  # noqa: E402
     fmt,
     live_figure,
     node_names,
+    sticky_log_limits,
 )
 
 
@@ -166,9 +167,35 @@ def test_edges_join_the_units_the_weights_name():
         "w5": ("h1", "ŷ"),
         "w6": ("h2", "ŷ"),
     }
+    to_pixels = d.ax.transData.transform
+    radius = d.nodes.members[0].get_markersize() * d.ax.figure.dpi / 72 / 2
     for k, (source, target) in enumerate(joins.values()):
-        assert tuple(segments[k][0]) == pytest.approx(d.pos[source])
-        assert tuple(segments[k][1]) == pytest.approx(d.pos[target])
+        # Each edge runs from the rim of its source unit to the rim of its target,
+        # hidden under their outlines: within a unit's radius of its centre.
+        (a, b), (p, q) = to_pixels([d.pos[source], d.pos[target]]), to_pixels(segments[k])
+        assert np.hypot(*(p - a)) == pytest.approx(radius - 1.5)
+        assert np.hypot(*(q - b)) == pytest.approx(radius - 1.5)
+        direction = (b - a) / np.hypot(*(b - a))
+        assert (p - a) @ direction == pytest.approx(radius - 1.5)  # on the line, facing b
+        assert (b - q) @ direction == pytest.approx(radius - 1.5)
+
+
+def test_edges_that_share_a_unit_do_not_touch():
+    """So that moving one weight repaints its own edge, not every edge at that unit."""
+    from helpers.painter import Footprint
+
+    d = diagram()
+    d.update(WORKED_EXAMPLE.layers, WORKED_EXAMPLE.x, weight_scale=0.2)  # every edge at full width
+    to_pixels = d.ax.transData.transform
+    width = d.max_width * d.ax.figure.dpi / 72
+    prints = [
+        Footprint.of_polyline(to_pixels(line.get_xydata()), width / 2 + 2)
+        for line in d.lines.members
+    ]
+    touching = [
+        (i, j) for i in range(len(prints)) for j in range(i) if prints[i].overlaps(prints[j])
+    ]
+    assert touching == [(2, 1)]  # only w3 and w2, where they cross
 
 
 def test_update_shows_the_forward_pass_of_the_worked_example():
@@ -253,3 +280,38 @@ def test_huge_weights_give_finite_widths():
     d.update([Layer([[1e6, -1e6], [0.0, 3.0]]), Layer([[1e6], [-1e6]])], [1.0, 1.0])
     assert np.all(np.isfinite(d.lines.get_linewidths()))
     assert d.node_text["ŷ"].get_text() == "ŷ\n2·10^12"
+
+
+def test_sticky_log_limits_hold_while_the_data_fits():
+    first = sticky_log_limits(None, 3e-4, 2.0)
+    assert first == pytest.approx((1e-5, 100.0))  # the decades around the data, one spare each
+    assert sticky_log_limits(first, 1.5e-4, 5.0) == first  # still inside: the frame stays
+    # Out of the frame, or wasting more than two decades: a new frame around the data.
+    assert sticky_log_limits(first, 2e-6, 5.0) == pytest.approx((1e-7, 100.0))
+    assert sticky_log_limits(first, 0.5, 5.0) == pytest.approx((1e-2, 100.0))
+    assert sticky_log_limits(None, 1e-40, 1.0, bounds=(1e-30, 1e3)) == pytest.approx((1e-30, 10.0))
+
+
+@pytest.mark.parametrize("name", ["deep.GradientFlowDashboard", "training.LearningRateExplorer"])
+def test_a_steady_frame_moves_only_when_it_must_and_reset_restores_the_first(name):
+    from helpers.views import all_dashboards
+
+    dashboard = all_dashboards()[name]()
+    ax = dashboard.fig.axes[0]
+    start = ax.get_ylim()
+    control = next(iter(dashboard.controls))
+    widget = dashboard.controls[control]
+    options = [v[1] if isinstance(v, tuple) else v for v in getattr(widget, "options", [])]
+    values = options or list(range(widget.min, widget.max + 1))
+    frames = []
+    for value in values:
+        dashboard.update(**{control: value})
+        lo, hi = ax.get_ylim()
+        line = ax.get_lines()[0].get_ydata()
+        shown = np.asarray(line, dtype=float)
+        assert lo <= shown.min() and shown.max() <= hi  # the data is always in the frame
+        frames.append((lo, hi))
+    changes = sum(a != b for a, b in zip(frames, frames[1:]))
+    assert changes <= len(values) // 3, f"the frame moved {changes} times in {len(values)} steps"
+    dashboard.reset()
+    assert ax.get_ylim() == start

@@ -18,7 +18,7 @@ from matplotlib.ticker import LogLocator, NullLocator
 
 from ..examples import WORKED_EXAMPLE
 from ..network import output_gradient, stability_bound, sweep_learning_rates, train
-from ..plots import COLORS, decade_limits, fmt, live_figure
+from ..plots import COLORS, fmt, live_figure, sticky_log_limits
 from ..widgets import Dashboard, lr_slider
 
 __all__ = [
@@ -274,6 +274,7 @@ class LearningRateExplorer(Dashboard):
         fig.subplots_adjust(left=0.09, right=0.98, bottom=0.16, top=0.88, wspace=0.3)
         self._build_run_panel()
         self._build_sweep_panel()
+        self._frame = None  # the run panel's y limits, kept while they fit (see redraw)
         super().__init__(
             {"lr": lr_control, "epochs": epochs_control, "step": step_control}, fig, columns=2
         )
@@ -426,6 +427,9 @@ class LearningRateExplorer(Dashboard):
             self._history_key = key
         return self._history
 
+    def forget_frame(self):
+        self._frame = None
+
     # -- redraw ---------------------------------------------------------------
 
     def redraw(self, lr, epochs, step):
@@ -444,9 +448,16 @@ class LearningRateExplorer(Dashboard):
         d = h.diverged_at
         self.ax_run.set_xlim(0, epochs if d is None else min(epochs, max(10, 2 * d)))
         lo, hi = float(drawn.min()), float(drawn.max())
-        # Whole decades: nearby learning rates share the frame, so a slider step
-        # repaints only the curve (see helpers.widgets.Painter).
-        self.ax_run.set_ylim(*decade_limits(max(lo / 10, ERROR_FLOOR / 10), max(hi * 10, lo * 1e3)))
+        # Steady whole decades: nearby learning rates share the frame, so a
+        # slider step repaints only the curve (see helpers.painter.Painter).
+        self._frame = sticky_log_limits(
+            self._frame,
+            max(lo / 10, ERROR_FLOOR / 10),
+            max(hi * 10, lo * 1e3),
+            spare=0,
+            bounds=(ERROR_FLOOR / 10, np.inf),
+        )
+        self.ax_run.set_ylim(*self._frame)
 
         diverged_here = d is not None and step >= d
         self.diverged_line.set_xdata([d if d is not None else 0] * 2)

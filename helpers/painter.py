@@ -1,0 +1,519 @@
+"""Repainting a live figure: only what changed, and exactly what a full render draws.
+
+A full render of a figure (axes, ticks, labels, every text) is what makes a
+slider slow: ipympl's canvas renders everything on every draw. The
+:class:`Painter` keeps a picture of the figure's unchanging parts, pastes it
+back after each change and draws only the changed artists over it.
+
+To stay exact it must know which unchanged artists a full render would draw
+*over* a changed one: those join the changed ones. Whether two artists meet is
+decided by their :class:`Footprint` on the canvas: the thick segments of a
+line and the boxes of texts, markers and patches. A box around a diagonal edge
+of a network diagram would touch every other edge and label; its segments do
+not, so moving one weight repaints that edge and the labels on it, not the
+whole diagram.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.axis import Axis
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import Collection, LineCollection, PathCollection
+from matplotlib.image import AxesImage
+from matplotlib.legend import Legend
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.spines import Spine
+from matplotlib.text import Annotation, Text
+from matplotlib.transforms import Bbox
+
+__all__ = ["Footprint", "Painter"]
+
+#: A polyline is described by at most this many thick segments (longer ones are merged).
+_MAX_SEGMENTS = 48
+
+
+class Footprint:
+    """Where an artist can put paint, in display pixels: boxes and thick segments.
+
+    ``boxes`` are rows ``x0, y0, x1, y1``; ``segments`` are rows
+    ``x0, y0, x1, y1, r``: every pixel within ``r`` of the segment. Both are
+    generous (antialiasing and line caps are inside them), so two footprints
+    that do not overlap never paint the same pixel.
+    """
+
+    def __init__(self, boxes=(), segments=()):
+        self.boxes = np.asarray(boxes, dtype=float).reshape(-1, 4)
+        self.segments = np.asarray(segments, dtype=float).reshape(-1, 5)
+        self._bounds = None
+
+    @classmethod
+    def of_bbox(cls, bbox, pad=0.0):
+        (x0, y0), (x1, y1) = bbox.get_points()
+        return cls(boxes=[[x0 - pad, y0 - pad, x1 + pad, y1 + pad]])
+
+    @classmethod
+    def of_polyline(cls, xy, radius):
+        """The thick line through the points ``xy`` (n × 2), broken at non-finite points."""
+        xy = np.asarray(xy, dtype=float).reshape(-1, 2)
+        finite = np.isfinite(xy).all(axis=1)
+        rows = []
+        start = 0
+        for stop in [*np.flatnonzero(~finite), len(xy)]:
+            run = xy[start:stop]
+            start = stop + 1
+            if len(run) == 1:
+                rows.append([*run[0], *run[0], radius])
+            elif len(run) > 1:
+                rows.extend(_merged_segments(run, radius))
+        return cls(segments=rows)
+
+    def __bool__(self):
+        return bool(len(self.boxes) or len(self.segments))
+
+    def bounds(self):
+        """The box around the whole footprint, or ``None`` when it is empty."""
+        if self._bounds is None:
+            every = np.vstack([self.boxes, self._segment_boxes()])
+            self._bounds = (
+                np.array([*every[:, :2].min(axis=0), *every[:, 2:].max(axis=0)])
+                if len(every)
+                else False
+            )
+        return None if self._bounds is False else self._bounds
+
+    def clipped(self, bbox):
+        """The part inside ``bbox`` (the clip box): boxes cut to it, segments that reach it."""
+        (cx0, cy0), (cx1, cy1) = bbox.get_points()
+        b = self.boxes
+        boxes = np.column_stack(
+            [
+                np.maximum(b[:, 0], cx0),
+                np.maximum(b[:, 1], cy0),
+                np.minimum(b[:, 2], cx1),
+                np.minimum(b[:, 3], cy1),
+            ]
+        )
+        boxes = boxes[(boxes[:, 0] <= boxes[:, 2]) & (boxes[:, 1] <= boxes[:, 3])]
+        segments = self.segments
+        if len(segments):
+            reach = self._segment_boxes()
+            inside = (
+                (reach[:, 0] <= cx1)
+                & (cx0 <= reach[:, 2])
+                & (reach[:, 1] <= cy1)
+                & (cy0 <= reach[:, 3])
+            )
+            segments = segments[inside]
+        return Footprint(boxes, segments)
+
+    def _segment_boxes(self):
+        s = self.segments
+        r = s[:, 4]
+        return np.column_stack(
+            [
+                np.minimum(s[:, 0], s[:, 2]) - r,
+                np.minimum(s[:, 1], s[:, 3]) - r,
+                np.maximum(s[:, 0], s[:, 2]) + r,
+                np.maximum(s[:, 1], s[:, 3]) + r,
+            ]
+        )
+
+    def overlaps(self, other):
+        """Whether the two footprints share any point."""
+        a, b = self.bounds(), other.bounds()
+        if a is None or b is None or not _boxes_meet(a[None], b[None]).any():
+            return False
+        if _boxes_meet(self.boxes, other.boxes).any():
+            return True
+        if _segments_meet_boxes(self.segments, other.boxes).any():
+            return True
+        if _segments_meet_boxes(other.segments, self.boxes).any():
+            return True
+        return bool(_segments_meet(self.segments, other.segments).any())
+
+
+def _merged_segments(run, radius):
+    """Thick segments along the points ``run``, at most ``_MAX_SEGMENTS`` of them.
+
+    Neighbouring segments are merged into one chord, whose thickness grows by
+    the farthest any merged point lies from it, so the result still covers
+    every point of the line.
+    """
+    n = len(run) - 1
+    if n <= _MAX_SEGMENTS:
+        return np.column_stack([run[:-1], run[1:], np.full(n, radius)])
+    edges = np.linspace(0, n, _MAX_SEGMENTS + 1).round().astype(int)
+    chunk = np.searchsorted(edges, np.arange(n + 1), side="right") - 1
+    chunk = np.minimum(chunk, _MAX_SEGMENTS - 1)  # the last point closes the last chord
+    p, q = run[edges[:-1]], run[edges[1:]]
+    d = (q - p)[chunk]
+    length2 = (d * d).sum(axis=1)
+    offset = run - p[chunk]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = np.where(length2 > 0, np.clip((offset * d).sum(axis=1) / length2, 0, 1), 0.0)
+    gap = np.hypot(*(offset - t[:, None] * d).T)
+    widest = np.maximum.reduceat(gap, edges[:-1])
+    return np.column_stack([p, q, radius + widest])
+
+
+def _boxes_meet(a, b):
+    """n × m: whether box i of ``a`` meets box j of ``b``."""
+    a, b = a[:, None, :], b[None, :, :]
+    return (
+        (a[..., 0] <= b[..., 2])
+        & (b[..., 0] <= a[..., 2])
+        & (a[..., 1] <= b[..., 3])
+        & (b[..., 1] <= a[..., 3])
+    )
+
+
+def _segment_distance(p1, q1, p2, q2):
+    """Distance between segments p1q1 and p2q2 (arrays of points, broadcast together)."""
+    eps = 1e-12
+    d1, d2, r = q1 - p1, q2 - p2, p1 - p2
+    a = (d1 * d1).sum(-1)
+    e = (d2 * d2).sum(-1)
+    b = (d1 * d2).sum(-1)
+    c = (d1 * r).sum(-1)
+    f = (d2 * r).sum(-1)
+    denom = a * e - b * b
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s = np.where(denom > eps, np.clip((b * f - c * e) / denom, 0, 1), 0.0)
+        s = np.where(e <= eps, np.where(a > eps, np.clip(-c / a, 0, 1), 0.0), s)
+        t = np.where(e > eps, (b * s + f) / e, 0.0)
+        t_in = np.clip(t, 0, 1)
+        s = np.where((t != t_in) & (a > eps), np.clip((b * t_in - c) / a, 0, 1), s)
+    closest = (p1 + d1 * s[..., None]) - (p2 + d2 * t_in[..., None])
+    return np.hypot(closest[..., 0], closest[..., 1])
+
+
+def _segments_meet(a, b):
+    """n × m: whether thick segment i of ``a`` meets thick segment j of ``b``."""
+    if not len(a) or not len(b):
+        return np.zeros((len(a), len(b)), dtype=bool)
+    A, B = a[:, None, :], b[None, :, :]
+    gap = _segment_distance(A[..., 0:2], A[..., 2:4], B[..., 0:2], B[..., 2:4])
+    return gap <= A[..., 4] + B[..., 4]
+
+
+def _segments_meet_boxes(segments, boxes):
+    """n × m: whether thick segment i meets box j."""
+    if not len(segments) or not len(boxes):
+        return np.zeros((len(segments), len(boxes)), dtype=bool)
+    S, B = segments[:, None, :], boxes[None, :, :]
+    p, q, r = S[..., 0:2], S[..., 2:4], S[..., 4]
+    x0, y0, x1, y1 = B[..., 0], B[..., 1], B[..., 2], B[..., 3]
+    inside = (x0 <= p[..., 0]) & (p[..., 0] <= x1) & (y0 <= p[..., 1]) & (p[..., 1] <= y1)
+    corners = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
+    gap = np.full(inside.shape, np.inf)
+    for (ux, uy), (vx, vy) in zip(corners, corners[1:] + corners[:1]):
+        u = np.stack(np.broadcast_arrays(ux, uy), -1)
+        v = np.stack(np.broadcast_arrays(vx, vy), -1)
+        gap = np.minimum(gap, _segment_distance(p, q, u, v))
+    return inside | (gap <= r)
+
+
+class Painter:
+    """Redraws only what changed: the figure's unchanging parts are kept as a picture.
+
+    After an update, the artists that changed are the "stale" ones; the
+    painter keeps a picture of the figure without them (rendered once), pastes
+    it back, draws just those artists on top, and sends the result (blitting).
+
+    The result is exactly what a full render gives. An unchanged artist that
+    a full render draws *over* a changed one, and whose footprint meets it,
+    must be drawn over it here too: it joins the moving ones. Artists that
+    meet nothing that moves stay in the picture, so a label far from the
+    changing edge of a diagram is not redrawn. When axes limits or labels
+    change, an artist is removed, or an artist changes that is part of the
+    picture, the painter takes a new picture first. Until the figure has been
+    drawn once, and on canvases that cannot blit, it asks for an ordinary draw.
+    """
+
+    #: Pixels added around every footprint: antialiased edges reach a little beyond.
+    margin = 2.0
+
+    def __init__(self, fig):
+        self.fig = fig
+        self.moving = []  # the artists drawn over the picture, in drawing order
+        self.full_draws = 0  # pictures taken
+        self.blits = 0
+        self._picture = None
+        self._picture_key = None
+        self._footprints = {}  # id(artist) -> footprint of an artist in the picture
+        self._members = set()  # the artists the figure had when the picture was taken
+        self._painted = set()  # those that drew something in it
+        self._drawn = False
+        fig.canvas.mpl_connect("draw_event", self._on_draw)
+
+    def _on_draw(self, _event):
+        self._drawn = True
+
+    def invalidate(self):
+        """Take a new picture at the next paint (after a change the painter cannot see)."""
+        self._picture = None
+
+    def _key(self):
+        frames = [
+            (
+                tuple(ax.get_xlim()),
+                tuple(ax.get_ylim()),
+                ax.axison,
+                ax.xaxis.label.get_text(),
+                ax.yaxis.label.get_text(),
+            )
+            for ax in self.fig.axes
+        ]
+        return self.fig.canvas.get_width_height(physical=True), self.fig.dpi, frames
+
+    @staticmethod
+    def _draws_something(artist):
+        if not artist.get_visible():
+            return False
+        return not (
+            isinstance(artist, Text)
+            and not isinstance(artist, Annotation)
+            and not artist.get_text()
+        )
+
+    def _changed(self, sequence):
+        """The top-level artists (children of an axes or of the figure) that changed.
+
+        A changed text inside a legend moves the whole legend. Axes frames
+        (axis, ticks, spines) are left out: they change with the limits and
+        the axis labels, which are part of the picture's key. An artist that
+        draws nothing, and drew nothing in the picture, has not changed.
+        """
+
+        def stale_inside(artist):
+            # A hidden part (a legend's empty title, its frame when off) is never
+            # drawn, so it stays stale; it changes nothing on the canvas.
+            return artist.stale or any(
+                c.get_visible() and stale_inside(c) for c in artist.get_children()
+            )
+
+        return [
+            child
+            for child in sequence
+            if not isinstance(child, (Axis, Spine))
+            and (self._draws_something(child) or id(child) in self._painted)
+            and stale_inside(child)
+        ]
+
+    def _sequence(self):
+        """Every top-level artist in the order a full render draws it.
+
+        As :meth:`Figure.draw` and :meth:`Axes.draw` do: the figure's children
+        by zorder, each axes' children by zorder in its place, and neither
+        backgrounds nor hidden axis frames.
+        """
+        order = []
+        for child in sorted(self.fig.get_children(), key=lambda a: a.get_zorder()):
+            if child is self.fig.patch:
+                continue
+            if child not in self.fig.axes:
+                order.append(child)
+                continue
+            ax = child
+            frame = ax.axison and ax.get_frame_on()
+            kids = [
+                k
+                for k in ax.get_children()
+                if k is not ax.patch
+                and (frame or not isinstance(k, Spine))
+                and (ax.axison or not isinstance(k, Axis))
+            ]
+            order.extend(sorted(kids, key=lambda a: a.get_zorder()))
+        return order
+
+    def footprint(self, artist, renderer):
+        """Where ``artist`` can put paint on the canvas, cut to its clip box.
+
+        Empty when it draws nothing; the whole figure for kinds of artist it
+        does not know.
+        """
+        whole = Footprint.of_bbox(self.fig.bbox)
+        if not self._draws_something(artist):
+            return Footprint()
+        try:
+            fp = self._footprint(artist, renderer)
+        except (RuntimeError, ValueError):
+            return whole
+        if fp is None:
+            return whole
+        bounds = fp.bounds()
+        if bounds is not None and not np.all(np.isfinite(bounds)):
+            return whole
+        clip = artist.get_clip_box() if artist.get_clip_on() else None
+        return fp if clip is None else fp.clipped(clip)
+
+    def _footprint(self, artist, renderer):
+        px = renderer.points_to_pixels
+        pad = self.margin
+        if isinstance(artist, Text):
+            boxes = [artist.get_window_extent(renderer)]
+            patch = artist.get_bbox_patch()
+            if patch is not None:
+                artist.update_bbox_position_size(renderer)
+                boxes.append(patch.get_window_extent(renderer))
+            arrow = getattr(artist, "arrow_patch", None)
+            if arrow is not None:
+                boxes.append(arrow.get_window_extent(renderer))
+            return Footprint.of_bbox(Bbox.union(boxes), pad + px(1.0))
+        if isinstance(artist, Line2D):
+            xy = artist.get_transform().transform(artist.get_xydata())
+            parts = []
+            if artist.get_linestyle() not in ("None", "", " ") and artist.get_linewidth() > 0:
+                parts.append(Footprint.of_polyline(xy, px(artist.get_linewidth()) / 2 + pad))
+            if artist.get_marker() not in (None, "None", "", " "):
+                half = px(artist.get_markersize()) / 2 + px(artist.get_markeredgewidth()) + pad
+                xy = xy[np.isfinite(xy).all(axis=1)]
+                parts.append(Footprint(boxes=np.column_stack([xy - half, xy + half])))
+            return Footprint(
+                np.vstack([p.boxes for p in parts] or [np.empty((0, 4))]),
+                np.vstack([p.segments for p in parts] or [np.empty((0, 5))]),
+            )
+        if isinstance(artist, LineCollection):
+            widths = np.asarray(artist.get_linewidths(), dtype=float)
+            radius = px(float(widths.max()) if widths.size else 1.0) / 2 + pad
+            transform = artist.get_transform()
+            pieces = [
+                Footprint.of_polyline(transform.transform(path.vertices), radius).segments
+                for path in artist.get_paths()
+            ]
+            return Footprint(segments=np.vstack(pieces or [np.empty((0, 5))]))
+        if isinstance(artist, PathCollection):  # scatter: markers around the offsets
+            xy = artist.get_offset_transform().transform(artist.get_offsets())
+            xy = xy[np.isfinite(xy).all(axis=1)]
+            sizes = np.asarray(artist.get_sizes(), dtype=float)
+            widths = np.asarray(artist.get_linewidths(), dtype=float)
+            half = (
+                px(np.sqrt(sizes.max()) if sizes.size else 6.0) / 2
+                + px(widths.max() if widths.size else 1.0)
+                + pad
+            )
+            if len(xy) > _MAX_SEGMENTS:
+                xy = np.array([xy.min(axis=0), xy.max(axis=0)])
+            return Footprint(boxes=np.column_stack([xy - half, xy + half]))
+        if isinstance(artist, Collection) and not len(artist.get_offsets()):
+            transform = artist.get_transform()
+            boxes = [transform.transform_path(path).get_extents() for path in artist.get_paths()]
+            widths = np.asarray(artist.get_linewidths(), dtype=float)
+            if not boxes:
+                return Footprint()
+            return Footprint.of_bbox(
+                Bbox.union(boxes), px(widths.max() if widths.size else 1.0) + pad
+            )
+        if isinstance(artist, Spine):
+            # Its own get_window_extent would lay out the ticks too; its path
+            # follows the axes limits only once placed for them.
+            artist._adjust_location()
+            box = Patch.get_window_extent(artist, renderer)
+            return Footprint.of_bbox(box, px(artist.get_linewidth()) + pad)
+        if isinstance(artist, (Patch, Legend, AxesImage)):
+            box = artist.get_window_extent(renderer)
+            width = getattr(artist, "get_linewidth", lambda: 1.0)() or 1.0
+            return Footprint.of_bbox(box, px(width) + pad)
+        return None
+
+    def _axis_meets(self, axis, footprint, renderer):
+        """Whether an axis (ticks, tick labels, grid) paints where ``footprint`` lies.
+
+        Its grid lines cross the axes; its ticks and labels lie along the
+        edges, beside the data, and reach inside only as far as inward ticks.
+        """
+        bounds = footprint.bounds()
+        if bounds is None:
+            return False
+        inner = axis.axes.bbox
+        key = ("axis", id(axis))
+        if key not in self._footprints:
+            outer = axis.get_tightbbox(renderer)
+            region = inner if outer is None else Bbox.union([outer, inner])
+            ticks = [*axis.majorTicks[:1], *axis.minorTicks[:1]]
+            reach = max(
+                (t._size if t._tickdir in ("in", "inout") else 0.0 for t in ticks), default=0.0
+            )
+            inset = inner.padded(-self.fig.dpi / 72.0 * reach)
+            grid = any(t.gridline.get_visible() for t in axis.get_major_ticks()[:1])
+            self._footprints[key] = (Footprint.of_bbox(region, self.margin), inset, grid)
+        region, inset, grid = self._footprints[key]
+        if grid and footprint.overlaps(Footprint.of_bbox(inner)):
+            return True
+        if not footprint.overlaps(region):
+            return False
+        x0, y0, x1, y1 = bounds
+        return not (inset.x0 <= x0 and x1 <= inset.x1 and inset.y0 <= y0 and y1 <= inset.y1)
+
+    def _covered(self, sequence, moving, renderer):
+        """The unchanged artists that a full render draws over a moving one they meet."""
+        ids = {id(a) for a in moving}
+        below = []  # footprints of the moving artists met so far in drawing order
+        covered = []
+        for artist in sequence:
+            if id(artist) in ids:
+                fp = self.footprint(artist, renderer)
+                if fp:
+                    below.append(fp)
+                continue
+            if not below:
+                continue
+            if isinstance(artist, Axis):
+                hit = any(self._axis_meets(artist, b, renderer) for b in below)
+                fp = Footprint.of_bbox(artist.axes.bbox)
+            else:
+                if id(artist) not in self._footprints:
+                    self._footprints[id(artist)] = self.footprint(artist, renderer)
+                fp = self._footprints[id(artist)]
+                hit = bool(fp) and any(fp.overlaps(b) for b in below)
+            if hit:
+                covered.append(artist)
+                below.append(fp)  # what lies over it must now move too
+        return covered
+
+    def paint(self):
+        canvas = self.fig.canvas
+        if not (self._drawn and hasattr(canvas, "copy_from_bbox")):
+            canvas.draw_idle()
+            return
+        key = self._key()
+        if key != self._picture_key:
+            self._footprints = {}
+        sequence = self._sequence()
+        present = {id(a) for a in sequence}
+        removed = not self._members <= present  # a removed artist is still in the picture
+        known = {id(a) for a in self.moving}
+        new = [a for a in self._changed(sequence) if id(a) not in known]
+        moving = [a for a in self.moving if id(a) in present] + new
+        renderer = canvas.get_renderer()
+        covered = self._covered(sequence, moving, renderer)
+        if new or covered or removed or self._picture is None or self._picture_key != key:
+            rank = {id(a): k for k, a in enumerate(sequence)}
+            self.moving = sorted(moving + covered, key=lambda a: rank[id(a)])
+            self._take_picture()
+        canvas.restore_region(self._picture)
+        for artist in self.moving:
+            artist.draw(renderer)
+        canvas.blit(self.fig.bbox)
+        self.blits += 1
+
+    def _take_picture(self):
+        """Render everything but the moving artists once, and keep that picture."""
+        canvas = self.fig.canvas
+        animated = [a.get_animated() for a in self.moving]
+        for artist in self.moving:
+            artist.set_animated(True)  # a full render leaves animated artists out
+        try:
+            FigureCanvasAgg.draw(canvas)  # render here, without sending a frame to the page
+            self._picture = canvas.copy_from_bbox(self.fig.bbox)
+        finally:
+            for artist, flag in zip(self.moving, animated):
+                artist.set_animated(flag)
+        sequence = self._sequence()
+        self._picture_key = self._key()
+        self._members = {id(a) for a in sequence}
+        self._painted = {id(a) for a in sequence if self._draws_something(a)}
+        self._footprints = {}
+        self.full_draws += 1
