@@ -1,11 +1,13 @@
 """How much cheaper an in-place update is than rebuilding a dashboard's figure.
 
-For every dashboard in ``helpers.views``: the time of ``update`` (recompute,
-change the artists and draw the whole canvas once) against making the
-dashboard from scratch (which also draws it once). No browser: this is the
-kernel's share of a slider move. With the non-interactive Agg canvas used
-here, ``draw_idle`` draws at once, so each side includes exactly one full
-render. Run ``python -m benchmarks.bench_update``.
+For every dashboard in ``helpers.views``: the time of ``update`` for one
+slider step (recompute, change the artists and repaint the canvas, as the
+dashboard does live: only what changed, see :mod:`helpers.painter`) against
+making the dashboard from scratch (which also draws it once). The slider
+walks through consecutive values, as a student dragging it does; the median
+step is reported. No browser: this is the kernel's share of a slider move,
+on the same Agg renderer that ipympl uses. Run
+``python -m benchmarks.bench_update``.
 """
 
 from __future__ import annotations
@@ -23,17 +25,27 @@ from benchmarks.results import save  # noqa: E402
 from helpers.views import all_dashboards  # noqa: E402
 
 
-def _two_values(control):
-    """Two nearby values for a control, as two slider steps would give."""
+def _steps(control, count):
+    """``count`` values a slider passes through, one key press apart, from its value on.
+
+    It walks one way and turns back at the end of the range, as a student
+    dragging it would; never two presses to the same value in a row.
+    """
     if isinstance(control, widgets.widget_selection._Selection):
-        options = [v[1] if isinstance(v, tuple) else v for v in control.options]
-        k = options.index(control.value)
-        j = k + 1 if k + 1 < len(options) else k - 1
-        return options[k], options[j]
-    step = getattr(control, "step", 1) or 1
-    value = control.value
-    other = value + step if value + step <= control.max else value - step
-    return value, other
+        values = [v[1] if isinstance(v, tuple) else v for v in control.options]
+        k = values.index(control.value)
+    else:
+        step = getattr(control, "step", 1) or 1
+        n = int(round((control.max - control.min) / step))
+        values = [control.min + i * step for i in range(n + 1)]
+        k = int(round((control.value - control.min) / step))
+    walk, direction = [], 1 if k + 1 < len(values) else -1
+    for _ in range(count):
+        if not 0 <= k + direction < len(values):
+            direction = -direction
+        k += direction
+        walk.append(values[k])
+    return walk
 
 
 def _time(fn, repeat):
@@ -48,12 +60,10 @@ def _time(fn, repeat):
 def measure(cls, repeat=15):
     dashboard = cls()
     name = next(iter(dashboard.controls))
-    a, b = _two_values(dashboard.controls[name])
-    flip = [a, b]
+    walk = iter(_steps(dashboard.controls[name], repeat + 1))
 
     def update():
-        flip.reverse()
-        dashboard.update(**{name: flip[0]})
+        dashboard.update(**{name: next(walk)})
 
     def rebuild():
         plt.close(cls().fig)

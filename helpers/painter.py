@@ -356,8 +356,13 @@ class Painter:
             boxes = [artist.get_window_extent(renderer)]
             patch = artist.get_bbox_patch()
             if patch is not None:
+                # The box around the text, grown by its style's pad; the patch's own
+                # extent would trace every rounded corner.
                 artist.update_bbox_position_size(renderer)
-                boxes.append(patch.get_window_extent(renderer))
+                corners = [[0, 0], [patch.get_width(), patch.get_height()]]
+                box = Bbox(patch.get_transform().transform(corners))
+                grow = getattr(patch.get_boxstyle(), "pad", 0.5) * patch.get_mutation_scale()
+                boxes.append(box.padded(grow + px(patch.get_linewidth())))
             arrow = getattr(artist, "arrow_patch", None)
             if arrow is not None:
                 boxes.append(arrow.get_window_extent(renderer))
@@ -450,27 +455,33 @@ class Painter:
     def _covered(self, sequence, moving, renderer):
         """The unchanged artists that a full render draws over a moving one they meet."""
         ids = {id(a) for a in moving}
-        below = []  # footprints of the moving artists met so far in drawing order
+        below = []  # [artist, footprint] of the moving artists met so far, footprints made late
         covered = []
+
+        def footprints():
+            for entry in below:
+                if entry[1] is None:
+                    entry[1] = self.footprint(entry[0], renderer)
+                if entry[1]:
+                    yield entry[1]
+
         for artist in sequence:
             if id(artist) in ids:
-                fp = self.footprint(artist, renderer)
-                if fp:
-                    below.append(fp)
+                below.append([artist, None])
                 continue
             if not below:
                 continue
             if isinstance(artist, Axis):
-                hit = any(self._axis_meets(artist, b, renderer) for b in below)
+                hit = any(self._axis_meets(artist, b, renderer) for b in footprints())
                 fp = Footprint.of_bbox(artist.axes.bbox)
             else:
                 if id(artist) not in self._footprints:
                     self._footprints[id(artist)] = self.footprint(artist, renderer)
                 fp = self._footprints[id(artist)]
-                hit = bool(fp) and any(fp.overlaps(b) for b in below)
+                hit = bool(fp) and any(fp.overlaps(b) for b in footprints())
             if hit:
                 covered.append(artist)
-                below.append(fp)  # what lies over it must now move too
+                below.append([artist, fp])  # what lies over it must now move too
         return covered
 
     def paint(self):
