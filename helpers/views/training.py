@@ -454,7 +454,7 @@ class LearningRateExplorer(Dashboard):
             self._frame,
             max(lo / 10, ERROR_FLOOR / 10),
             max(hi * 10, lo * 1e3),
-            spare=0,
+            slack=3,
             bounds=(ERROR_FLOOR / 10, np.inf),
         )
         self.ax_run.set_ylim(*self._frame)
