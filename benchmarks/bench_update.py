@@ -12,6 +12,7 @@ on the same Agg renderer that ipympl uses. Run
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import time
 
@@ -61,9 +62,12 @@ def measure(cls, repeat=15):
     dashboard = cls()
     name = next(iter(dashboard.controls))
     walk = iter(_steps(dashboard.controls[name], repeat + 1))
+    painter = dashboard._painter
+    repainted = []
 
     def update():
         dashboard.update(**{name: next(walk)})
+        repainted.append(len(painter.moving))
 
     def rebuild():
         plt.close(cls().fig)
@@ -71,29 +75,54 @@ def measure(cls, repeat=15):
     update()  # warm caches (fonts, text layout) as a live session has them
     t_update = _time(update, repeat)
     t_rebuild = _time(rebuild, max(3, repeat // 3))
+    artists = len(painter._sequence())
     plt.close(dashboard.fig)
     return {
         "control": name,
         "update_ms": 1e3 * t_update,
         "rebuild_ms": 1e3 * t_rebuild,
         "rebuild_over_update": t_rebuild / t_update,
+        # How much of the figure one step changes: the painter's moving artists
+        # (changed, or lying over a change) out of all the figure's artists.
+        "repainted": f"{statistics.median(repainted[1:]):g}/{artists}",
     }
 
 
-def run():
+def run(save_results=True):
     results = {name: measure(cls) for name, cls in all_dashboards().items()}
-    save("update_vs_rebuild", results)
+    if save_results:
+        save("update_vs_rebuild", results)
     return results
 
 
 def print_table(results):
-    print(f"{'dashboard':45} {'control':>8} {'update ms':>10} {'rebuild ms':>11} {'ratio':>7}")
+    print(
+        f"{'dashboard':45} {'control':>8} {'update ms':>10} {'rebuild ms':>11} {'ratio':>7} "
+        f"{'repainted':>10}"
+    )
     for name, r in results.items():
         print(
             f"{name:45} {r['control']:>8} {r['update_ms']:10.1f} {r['rebuild_ms']:11.1f} "
-            f"{r['rebuild_over_update']:7.1f}"
+            f"{r['rebuild_over_update']:7.1f} {r['repainted']:>10}"
         )
 
 
+def _without_glyphs():
+    """Make every text draw nothing (its layout is still measured): how far the
+    ratio could go if rendering text cost nothing at all."""
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    RendererAgg.draw_text = lambda *args, **kwargs: None
+
+
 if __name__ == "__main__":
-    print_table(run())
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--without-glyphs",
+        action="store_true",
+        help="draw no text glyphs (a bound, not the real figures; results are not saved)",
+    )
+    args = parser.parse_args()
+    if args.without_glyphs:
+        _without_glyphs()
+    print_table(run(save_results=not args.without_glyphs))
