@@ -316,7 +316,7 @@ class NetworkDiagram:
             self._edges.append((wname, layer, i, j, self.names[layer][i], self.names[layer + 1][j]))
 
         # One artist per edge and per unit, so that a change repaints only the
-        # edges and units it touches (see helpers.widgets.Painter).
+        # edges and units it touches (see helpers.painter.Painter).
         glow, lines = [], []
         for *_, s, t in self._edges:
             (x0, y0), (x1, y1) = self.pos[s], self.pos[t]
