@@ -43,9 +43,10 @@ class Footprint:
     that do not overlap never paint the same pixel.
     """
 
-    def __init__(self, boxes=(), segments=()):
+    def __init__(self, boxes=(), segments=(), clip=None):
         self.boxes = np.asarray(boxes, dtype=float).reshape(-1, 4)
         self.segments = np.asarray(segments, dtype=float).reshape(-1, 5)
+        self.clip = clip  # a Bbox nothing is painted outside of, or None
         self._bounds = None
 
     @classmethod
@@ -76,11 +77,15 @@ class Footprint:
         """The box around the whole footprint, or ``None`` when it is empty."""
         if self._bounds is None:
             every = np.vstack([self.boxes, self._segment_boxes()])
-            self._bounds = (
-                np.array([*every[:, :2].min(axis=0), *every[:, 2:].max(axis=0)])
-                if len(every)
-                else False
-            )
+            self._bounds = False
+            if len(every):
+                x0, y0 = every[:, :2].min(axis=0)
+                x1, y1 = every[:, 2:].max(axis=0)
+                if self.clip is not None:  # what lies outside the clip box is never painted
+                    (cx0, cy0), (cx1, cy1) = self.clip.get_points()
+                    x0, y0, x1, y1 = max(x0, cx0), max(y0, cy0), min(x1, cx1), min(y1, cy1)
+                if x0 <= x1 and y0 <= y1:
+                    self._bounds = np.array([x0, y0, x1, y1])
         return None if self._bounds is False else self._bounds
 
     def clipped(self, bbox):
@@ -106,7 +111,7 @@ class Footprint:
                 & (cy0 <= reach[:, 3])
             )
             segments = segments[inside]
-        return Footprint(boxes, segments)
+        return Footprint(boxes, segments, clip=bbox)
 
     def _segment_boxes(self):
         s = self.segments

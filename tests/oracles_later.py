@@ -33,7 +33,7 @@ from helpers.network import (
     train,
     weight_names,
 )
-from helpers.plots import COLORS, fmt, node_names
+from helpers.plots import COLORS, fmt, nice_ceiling, node_names
 from helpers.views.deep import HUGE, RATIO_ALARM, TINY
 from helpers.views.training import ERROR_FLOOR
 
@@ -132,7 +132,7 @@ def explorer(d):
     assert_data(d.curve, np.arange(shown + 1), drawn[: shown + 1])
     assert point_of(d.marker) == pytest.approx((shown, drawn[shown]), rel=REL)
     assert_within(d.ax_run, drawn[: shown + 1])
-    right = epochs if diverged_at is None else min(epochs, max(10, 2 * diverged_at))
+    right = epochs if diverged_at is None else min(epochs, nice_ceiling(max(10, 2 * diverged_at)))
     assert d.ax_run.get_xlim() == pytest.approx((0, right), rel=REL)
     assert d.ax_run.get_title(loc="left") == "Training at this learning rate"
 

@@ -106,3 +106,10 @@ def test_two_lines_meet_exactly_when_they_come_within_their_widths(a, b, ra, rb)
         assert fa.overlaps(fb)
     if gap > ra + rb + 1.0:
         assert not fa.overlaps(fb)
+
+
+def test_a_clipped_line_is_bounded_by_its_clip_box():
+    """A curve that runs off the axes paints only inside them (so it does not reach the ticks)."""
+    line = Footprint.of_polyline([[0, 50], [500, 50]], 2.0).clipped(Bbox([[100, 0], [200, 100]]))
+    np.testing.assert_allclose(line.bounds(), [100, 48, 200, 52])
+    assert not Footprint.of_polyline([[0, 50], [50, 50]], 2.0).clipped(Bbox([[100, 0], [200, 100]]))

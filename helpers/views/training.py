@@ -18,7 +18,7 @@ from matplotlib.ticker import LogLocator, NullLocator
 
 from ..examples import WORKED_EXAMPLE
 from ..network import output_gradient, stability_bound, sweep_learning_rates, train
-from ..plots import COLORS, fmt, live_figure, sticky_log_limits
+from ..plots import COLORS, fmt, live_figure, nice_ceiling, sticky_log_limits
 from ..widgets import Dashboard, lr_slider
 
 __all__ = [
@@ -444,17 +444,20 @@ class LearningRateExplorer(Dashboard):
         steps = np.arange(shown + 1)
         self.curve.set_data(steps, drawn[: shown + 1])
         self.marker.set_data([shown], [drawn[shown]])
-        # A run that blows up in a few steps would be a dot at the left of 0..epochs.
+        # A run that blows up in a few steps would be a dot at the left of 0..epochs:
+        # show twice its length, rounded so that nearby rates share the frame.
         d = h.diverged_at
-        self.ax_run.set_xlim(0, epochs if d is None else min(epochs, max(10, 2 * d)))
+        self.ax_run.set_xlim(0, epochs if d is None else min(epochs, nice_ceiling(max(10, 2 * d))))
         lo, hi = float(drawn.min()), float(drawn.max())
+        if d is not None and np.isfinite(h.max_error):
+            hi = max(hi, h.max_error)  # every diverging rate shares the top: the threshold
         # Steady whole decades: nearby learning rates share the frame, so a
         # slider step repaints only the curve (see helpers.painter.Painter).
         self._frame = sticky_log_limits(
             self._frame,
             max(lo / 10, ERROR_FLOOR / 10),
             max(hi * 10, lo * 1e3),
-            slack=3,
+            slack=6,
             bounds=(ERROR_FLOOR / 10, np.inf),
         )
         self.ax_run.set_ylim(*self._frame)

@@ -735,13 +735,31 @@ def press_and_wait(
             ) from e
 
 
+def wait_page_idle(page, *, idle_ms: float = 10.0, timeout: float = 15.0) -> None:
+    """Wait until the page's main thread has ``idle_ms`` free (no typesetting, layout
+    or rendering still going on after the cells ran), so a press is timed alone."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(
+        """(idle) => new Promise((resolve) =>
+            requestIdleCallback((d) => resolve(d.timeRemaining() >= idle), {timeout: 500}))""",
+        idle_ms,
+    ):
+        if time.monotonic() > deadline:
+            raise LabError(f"the page never had {idle_ms:g} ms to spare in {timeout:g} s")
+
+
 def measure_latency(page, path: str, handle, presses: int = 30, *, timeout: float = 15.0):
-    """Key press → first drawImage into an ipympl canvas, in ms, one press at a time."""
+    """Key press → first drawImage into an ipympl canvas, in ms, one press at a time.
+
+    Each press starts from rest: the kernel idle, no draw for 150 ms, and the
+    page's main thread idle.
+    """
     handle.scroll_into_view_if_needed()
     handle.focus()
     key = "ArrowRight"
     latencies: list[float] = []
     for _ in range(presses):
+        wait_page_idle(page, timeout=timeout)
         key = _direction(handle, key)
         n_keys, n_draws = page.evaluate(
             "() => [window.__labProbe.keydowns.length, window.__labProbe.draws.length]"
