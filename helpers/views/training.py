@@ -457,6 +457,7 @@ class LearningRateExplorer(Dashboard):
             self._frame,
             max(lo / 10, ERROR_FLOOR / 10),
             max(hi * 10, lo * 1e3),
+            spare=2,
             slack=6,
             bounds=(ERROR_FLOOR / 10, np.inf),
         )
