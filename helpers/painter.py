@@ -260,6 +260,14 @@ class Painter:
         """Take a new picture at the next paint (after a change the painter cannot see)."""
         self._picture = None
 
+    def add_moving(self, *artists):
+        """Keep ``artists`` out of the picture from the start: those a dashboard will
+        change (a curve, a marker shown only sometimes), so that their first change
+        needs no new picture."""
+        known = {id(a) for a in self.moving}
+        self.moving += [a for a in artists if id(a) not in known]
+        self._picture = None
+
     def _key(self):
         frames = [
             (

@@ -149,6 +149,13 @@ class Dashboard:
         self.forget_frame()
         self.update(**self.defaults)
 
+    def live(self, *artists):
+        """Declare the artists that :meth:`redraw` changes, as ``animated`` does for
+        blitting in matplotlib: they are repainted over the kept picture from the
+        first move on, instead of joining it (and costing a new picture) when they
+        first change or appear. Optional: the painter finds changed artists anyway."""
+        self._painter.add_moving(*artists)
+
     def forget_frame(self):
         """Drop whatever the figure keeps from earlier moves (axes limits kept steady
         on purpose, say), so that the next redraw frames the figure afresh."""

@@ -79,3 +79,20 @@ def test_nothing_is_painted_before_the_first_draw():
         assert painter.blits == 0 and painter.full_draws == 0
     finally:
         plt.close(fig)
+
+
+def test_a_declared_live_artist_needs_no_new_picture_when_it_first_appears():
+    from helpers.views.training import LearningRateExplorer
+
+    explorer = LearningRateExplorer()
+    painter = explorer._painter
+    assert explorer.diverged_mark in painter.moving  # declared with Dashboard.live
+    explorer.update(lr=0.0072)  # converges: the divergence marks are hidden
+    pictures = painter.full_draws
+    explorer.update(lr=0.05)  # diverges at step 3: the marks appear, the frame is kept
+    assert explorer.diverged_mark.get_visible()
+    canvas = explorer.fig.canvas
+    painted = pixels(canvas)
+    canvas.draw()
+    assert (painted == pixels(canvas)).all()
+    assert painter.full_draws - pictures <= 1  # at most the frame, never the marks

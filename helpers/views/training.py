@@ -278,6 +278,15 @@ class LearningRateExplorer(Dashboard):
         super().__init__(
             {"lr": lr_control, "epochs": epochs_control, "step": step_control}, fig, columns=2
         )
+        self.live(
+            self.curve,
+            self.marker,
+            self.diverged_line,
+            self.diverged_mark,
+            self.status,
+            self.lr_line,
+            self.lr_text,
+        )
         self.refresh()
 
     # -- the figure, made once ------------------------------------------------
@@ -342,6 +351,7 @@ class LearningRateExplorer(Dashboard):
                 fontsize="small",
                 rotation=90 if narrow else 0,
                 color=COLORS["neutral"] if regime == "neither" else _REGIME_COLORS[regime],
+                zorder=1.5,  # under the current rate's line, which sweeps across them
             )
         (self.sweep_line,) = ax.plot(
             sweep.lrs[sane],
@@ -445,9 +455,15 @@ class LearningRateExplorer(Dashboard):
         self.curve.set_data(steps, drawn[: shown + 1])
         self.marker.set_data([shown], [drawn[shown]])
         # A run that blows up in a few steps would be a dot at the left of 0..epochs:
-        # show twice its length, rounded so that nearby rates share the frame.
+        # show about twice its length, kept while it fits so nearby rates share the frame.
         d = h.diverged_at
-        self.ax_run.set_xlim(0, epochs if d is None else min(epochs, nice_ceiling(max(10, 2 * d))))
+        right = epochs
+        if d is not None:
+            right = min(epochs, nice_ceiling(max(10, 2 * d)))
+            kept = self.ax_run.get_xlim()[1]
+            if self._frame is not None and d < kept <= min(epochs, 2.5 * right):
+                right = kept
+        self.ax_run.set_xlim(0, right)
         lo, hi = float(drawn.min()), float(drawn.max())
         if d is not None and np.isfinite(h.max_error):
             hi = max(hi, h.max_error)  # every diverging rate shares the top: the threshold
