@@ -248,6 +248,7 @@ class Painter:
         self._picture = None
         self._picture_key = None
         self._footprints = {}  # id(artist) -> footprint of an artist in the picture
+        self._moving_prints = {}  # id(artist) -> footprint of a moving artist when last drawn
         self._members = set()  # the artists the figure had when the picture was taken
         self._painted = set()  # those that drew something in it
         self._drawn = False
@@ -300,20 +301,22 @@ class Painter:
         draws nothing, and drew nothing in the picture, has not changed.
         """
 
-        def stale_inside(artist):
-            # A hidden part (a legend's empty title, its frame when off) is never
-            # drawn, so it stays stale; it changes nothing on the canvas.
-            return artist.stale or any(
-                c.get_visible() and stale_inside(c) for c in artist.get_children()
-            )
-
         return [
             child
             for child in sequence
             if not isinstance(child, (Axis, Spine))
             and (self._draws_something(child) or id(child) in self._painted)
-            and stale_inside(child)
+            and self._stale(child)
         ]
+
+    @classmethod
+    def _stale(cls, artist):
+        """Whether ``artist`` or a visible part of it changed since it was drawn.
+
+        A hidden part (a legend's empty title, its frame when off) is never
+        drawn, so it stays stale; it changes nothing on the canvas.
+        """
+        return artist.stale or any(c.get_visible() and cls._stale(c) for c in artist.get_children())
 
     def _sequence(self):
         """Every top-level artist in the order a full render draws it.
@@ -474,7 +477,12 @@ class Painter:
         def footprints():
             for entry in below:
                 if entry[1] is None:
-                    entry[1] = self.footprint(entry[0], renderer)
+                    artist = entry[0]
+                    # A moving artist that did not change since its last repaint
+                    # covers what it covered then.
+                    if id(artist) not in self._moving_prints or self._stale(artist):
+                        self._moving_prints[id(artist)] = self.footprint(artist, renderer)
+                    entry[1] = self._moving_prints[id(artist)]
                 if entry[1]:
                     yield entry[1]
 
@@ -505,6 +513,7 @@ class Painter:
         key = self._key()
         if key != self._picture_key:
             self._footprints = {}
+            self._moving_prints = {}
         sequence = self._sequence()
         present = {id(a) for a in sequence}
         removed = not self._members <= present  # a removed artist is still in the picture
