@@ -18,6 +18,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from .painter import Painter
+from .plots import sticky_log_limits
 
 __all__ = [
     "Dashboard",
@@ -122,6 +123,7 @@ class Dashboard:
             control.observe(self._on_change, names="value")
         self._widget = None
         self._painter = Painter(fig)
+        self._steady_limits = {}  # axes -> y limits kept by steady_log_ylim
 
     # -- the one update path ------------------------------------------------
 
@@ -146,7 +148,7 @@ class Dashboard:
 
     def reset(self):
         """Back to the values the dashboard started with, and to the same picture."""
-        self.forget_frame()
+        self._steady_limits.clear()
         self.update(**self.defaults)
 
     def live(self, *artists):
@@ -156,9 +158,18 @@ class Dashboard:
         first change or appear. Optional: the painter finds changed artists anyway."""
         self._painter.add_moving(*artists)
 
-    def forget_frame(self):
-        """Drop whatever the figure keeps from earlier moves (axes limits kept steady
-        on purpose, say), so that the next redraw frames the figure afresh."""
+    def steady_log_ylim(self, ax, lo, hi, **kwargs):
+        """Set a log axis's y limits to whole decades showing ``lo``..``hi``, kept from
+        move to move while the data fits (:func:`~helpers.plots.sticky_log_limits`,
+        which takes ``kwargs``): a frame that stays put is easier to read, and a
+        slider step then repaints only the data. Reset frames the figure afresh."""
+        limits = sticky_log_limits(self._steady_limits.get(ax), lo, hi, **kwargs)
+        self._steady_limits[ax] = limits
+        ax.set_ylim(*limits)
+
+    def has_steady_frame(self, ax):
+        """Whether ``ax`` keeps limits from an earlier move (false after Reset)."""
+        return ax in self._steady_limits
 
     def refresh(self):
         """Recompute from the current values and redraw the figure in place."""

@@ -20,7 +20,7 @@ import numpy as np
 from matplotlib.colors import LinearSegmentedColormap
 
 from ..network import backward, error, forward, layers_from_sizes, sgd_step
-from ..plots import COLORS, fmt, live_figure, sticky_log_limits
+from ..plots import COLORS, fmt, live_figure
 from ..widgets import Dashboard
 
 __all__ = [
@@ -241,15 +241,11 @@ class GradientFlowDashboard(Dashboard):
             0.02, 0.96, "", transform=ax.transAxes, ha="left", va="top", fontsize="small"
         )
         self.norms = np.array([])
-        self._frame = None  # the y limits, kept while they fit (see redraw)
         super().__init__(controls, fig)
         self.refresh()
 
     def layers_for(self, depth, scale):
         return self.problem.layers(depth, scale)
-
-    def forget_frame(self):
-        self._frame = None
 
     def redraw(self, depth, scale, activation):
         p = self.problem
@@ -275,10 +271,7 @@ class GradientFlowDashboard(Dashboard):
             mid = np.sqrt(lo * hi)
             lo, hi = mid / 10, mid * 10
         # Steady decades: a depth step moves the curve, not the whole frame.
-        self._frame = sticky_log_limits(
-            self._frame, lo, hi, bounds=(self.FLOOR / 10, self.CEIL * 10)
-        )
-        self.ax.set_ylim(*self._frame)
+        self.steady_log_ylim(self.ax, lo, hi, bounds=(self.FLOOR / 10, self.CEIL * 10))
         self.title.set_text(
             f"{activation}, {depth} hidden layer{'s' if depth > 1 else ''} of {p.width}, "
             f"weight scale {scale:g}"

@@ -18,7 +18,7 @@ from matplotlib.ticker import LogLocator, NullLocator
 
 from ..examples import WORKED_EXAMPLE
 from ..network import output_gradient, stability_bound, sweep_learning_rates, train
-from ..plots import COLORS, fmt, live_figure, nice_ceiling, sticky_log_limits
+from ..plots import COLORS, fmt, live_figure, nice_ceiling
 from ..widgets import Dashboard, lr_slider
 
 __all__ = [
@@ -274,7 +274,6 @@ class LearningRateExplorer(Dashboard):
         fig.subplots_adjust(left=0.09, right=0.98, bottom=0.16, top=0.88, wspace=0.3)
         self._build_run_panel()
         self._build_sweep_panel()
-        self._frame = None  # the run panel's y limits, kept while they fit (see redraw)
         super().__init__(
             {"lr": lr_control, "epochs": epochs_control, "step": step_control}, fig, columns=2
         )
@@ -437,9 +436,6 @@ class LearningRateExplorer(Dashboard):
             self._history_key = key
         return self._history
 
-    def forget_frame(self):
-        self._frame = None
-
     # -- redraw ---------------------------------------------------------------
 
     def redraw(self, lr, epochs, step):
@@ -461,23 +457,21 @@ class LearningRateExplorer(Dashboard):
         if d is not None:
             right = min(epochs, nice_ceiling(max(10, 2 * d)))
             kept = self.ax_run.get_xlim()[1]
-            if self._frame is not None and d < kept <= min(epochs, 2.5 * right):
+            if self.has_steady_frame(self.ax_run) and d < kept <= min(epochs, 2.5 * right):
                 right = kept
         self.ax_run.set_xlim(0, right)
         lo, hi = float(drawn.min()), float(drawn.max())
         if d is not None and np.isfinite(h.max_error):
             hi = max(hi, h.max_error)  # every diverging rate shares the top: the threshold
-        # Steady whole decades: nearby learning rates share the frame, so a
-        # slider step repaints only the curve (see helpers.painter.Painter).
-        self._frame = sticky_log_limits(
-            self._frame,
+        # Steady whole decades: nearby learning rates share the frame.
+        self.steady_log_ylim(
+            self.ax_run,
             max(lo / 10, ERROR_FLOOR / 10),
             max(hi * 10, lo * 1e3),
             spare=2,
             slack=6,
             bounds=(ERROR_FLOOR / 10, np.inf),
         )
-        self.ax_run.set_ylim(*self._frame)
 
         diverged_here = d is not None and step >= d
         self.diverged_line.set_xdata([d if d is not None else 0] * 2)
