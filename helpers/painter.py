@@ -55,6 +55,13 @@ class Footprint:
         return cls(boxes=[[x0 - pad, y0 - pad, x1 + pad, y1 + pad]])
 
     @classmethod
+    def of_points(cls, xy, half):
+        """Squares of half-side ``half`` around the finite points ``xy`` (markers)."""
+        xy = np.asarray(xy, dtype=float).reshape(-1, 2)
+        xy = xy[np.isfinite(xy).all(axis=1)]
+        return cls(boxes=np.column_stack([xy - half, xy + half]))
+
+    @classmethod
     def of_polyline(cls, xy, radius):
         """The thick line through the points ``xy`` (n × 2), broken at non-finite points."""
         xy = np.asarray(xy, dtype=float).reshape(-1, 2)
@@ -79,39 +86,17 @@ class Footprint:
             every = np.vstack([self.boxes, self._segment_boxes()])
             self._bounds = False
             if len(every):
-                x0, y0 = every[:, :2].min(axis=0)
-                x1, y1 = every[:, 2:].max(axis=0)
+                bounds = np.array([[*every[:, :2].min(axis=0), *every[:, 2:].max(axis=0)]])
                 if self.clip is not None:  # what lies outside the clip box is never painted
-                    (cx0, cy0), (cx1, cy1) = self.clip.get_points()
-                    x0, y0, x1, y1 = max(x0, cx0), max(y0, cy0), min(x1, cx1), min(y1, cy1)
-                if x0 <= x1 and y0 <= y1:
-                    self._bounds = np.array([x0, y0, x1, y1])
+                    bounds = _cut(bounds, self.clip)
+                if len(bounds):
+                    self._bounds = bounds[0]
         return None if self._bounds is False else self._bounds
 
     def clipped(self, bbox):
         """The part inside ``bbox`` (the clip box): boxes cut to it, segments that reach it."""
-        (cx0, cy0), (cx1, cy1) = bbox.get_points()
-        b = self.boxes
-        boxes = np.column_stack(
-            [
-                np.maximum(b[:, 0], cx0),
-                np.maximum(b[:, 1], cy0),
-                np.minimum(b[:, 2], cx1),
-                np.minimum(b[:, 3], cy1),
-            ]
-        )
-        boxes = boxes[(boxes[:, 0] <= boxes[:, 2]) & (boxes[:, 1] <= boxes[:, 3])]
-        segments = self.segments
-        if len(segments):
-            reach = self._segment_boxes()
-            inside = (
-                (reach[:, 0] <= cx1)
-                & (cx0 <= reach[:, 2])
-                & (reach[:, 1] <= cy1)
-                & (cy0 <= reach[:, 3])
-            )
-            segments = segments[inside]
-        return Footprint(boxes, segments, clip=bbox)
+        reach = _boxes_meet(self._segment_boxes(), _rows(bbox))[:, 0]
+        return Footprint(_cut(self.boxes, bbox), self.segments[reach], clip=bbox)
 
     def _segment_boxes(self):
         s = self.segments
@@ -161,6 +146,25 @@ def _merged_segments(run, radius):
     gap = np.hypot(*(offset - t[:, None] * d).T)
     widest = np.maximum.reduceat(gap, edges[:-1])
     return np.column_stack([p, q, radius + widest])
+
+
+def _rows(bbox):
+    """``bbox`` as one row ``x0, y0, x1, y1``."""
+    return np.asarray(bbox.get_points(), dtype=float).reshape(1, 4)
+
+
+def _cut(boxes, bbox):
+    """``boxes`` cut to ``bbox``; those that miss it are left out."""
+    (cx0, cy0, cx1, cy1) = _rows(bbox)[0]
+    cut = np.column_stack(
+        [
+            np.maximum(boxes[:, 0], cx0),
+            np.maximum(boxes[:, 1], cy0),
+            np.minimum(boxes[:, 2], cx1),
+            np.minimum(boxes[:, 3], cy1),
+        ]
+    )
+    return cut[(cut[:, 0] <= cut[:, 2]) & (cut[:, 1] <= cut[:, 3])]
 
 
 def _boxes_meet(a, b):
@@ -300,7 +304,6 @@ class Painter:
         the axis labels, which are part of the picture's key. An artist that
         draws nothing, and drew nothing in the picture, has not changed.
         """
-
         return [
             child
             for child in sequence
@@ -350,18 +353,15 @@ class Painter:
         Empty when it draws nothing; the whole figure for kinds of artist it
         does not know.
         """
-        whole = Footprint.of_bbox(self.fig.bbox)
         if not self._draws_something(artist):
             return Footprint()
         try:
             fp = self._footprint(artist, renderer)
         except (RuntimeError, ValueError):
-            return whole
-        if fp is None:
-            return whole
-        bounds = fp.bounds()
-        if bounds is not None and not np.all(np.isfinite(bounds)):
-            return whole
+            fp = None
+        bounds = None if fp is None else fp.bounds()
+        if fp is None or (bounds is not None and not np.all(np.isfinite(bounds))):
+            return Footprint.of_bbox(self.fig.bbox)
         clip = artist.get_clip_box() if artist.get_clip_on() else None
         return fp if clip is None else fp.clipped(clip)
 
@@ -390,8 +390,7 @@ class Painter:
                 parts.append(Footprint.of_polyline(xy, px(artist.get_linewidth()) / 2 + pad))
             if artist.get_marker() not in (None, "None", "", " "):
                 half = px(artist.get_markersize()) / 2 + px(artist.get_markeredgewidth()) + pad
-                xy = xy[np.isfinite(xy).all(axis=1)]
-                parts.append(Footprint(boxes=np.column_stack([xy - half, xy + half])))
+                parts.append(Footprint.of_points(xy, half))
             return Footprint(
                 np.vstack([p.boxes for p in parts] or [np.empty((0, 4))]),
                 np.vstack([p.segments for p in parts] or [np.empty((0, 5))]),
@@ -415,9 +414,9 @@ class Painter:
                 + px(widths.max() if widths.size else 1.0)
                 + pad
             )
-            if len(xy) > _MAX_SEGMENTS:
+            if len(xy) > _MAX_SEGMENTS:  # many markers: the box around them all
                 xy = np.array([xy.min(axis=0), xy.max(axis=0)])
-            return Footprint(boxes=np.column_stack([xy - half, xy + half]))
+            return Footprint.of_points(xy, half)
         if isinstance(artist, Collection) and not len(artist.get_offsets()):
             transform = artist.get_transform()
             boxes = [transform.transform_path(path).get_extents() for path in artist.get_paths()]
@@ -525,15 +524,17 @@ class Painter:
         if new or covered or removed or self._picture is None or self._picture_key != key:
             rank = {id(a): k for k, a in enumerate(sequence)}
             self.moving = sorted(moving + covered, key=lambda a: rank[id(a)])
-            self._take_picture()
+            self._take_picture(sequence)
         canvas.restore_region(self._picture)
         for artist in self.moving:
             artist.draw(renderer)
         canvas.blit(self.fig.bbox)
         self.blits += 1
 
-    def _take_picture(self):
-        """Render everything but the moving artists once, and keep that picture."""
+    def _take_picture(self, sequence):
+        """Render everything but the moving artists once, and keep that picture.
+
+        ``sequence`` is the figure's artists in drawing order (:meth:`_sequence`)."""
         canvas = self.fig.canvas
         animated = [a.get_animated() for a in self.moving]
         for artist in self.moving:
@@ -544,7 +545,6 @@ class Painter:
         finally:
             for artist, flag in zip(self.moving, animated):
                 artist.set_animated(flag)
-        sequence = self._sequence()
         self._picture_key = self._key()
         self._members = {id(a) for a in sequence}
         self._painted = {id(a) for a in sequence if self._draws_something(a)}

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.lines import Line2D
 
 from .network import Layer, forward, weight_names
 
@@ -207,6 +208,10 @@ def node_names(sizes):
     return names
 
 
+def _same_color(a, b):
+    return mpl.colors.to_rgba(a) == mpl.colors.to_rgba(b)
+
+
 class ArtistGroup:
     """Several artists (the edges of a diagram, its units) set as one.
 
@@ -229,35 +234,35 @@ class ArtistGroup:
             raise ValueError(f"{len(values)} values given for {len(self.members)} artists")
         return zip(self.members, values)
 
+    def _set_each(self, values, get, set_, same=lambda a, b: a == b):
+        """``set_(artist, value)`` for each member whose ``get(artist)`` differs."""
+        for artist, value in self._each(values):
+            if not same(get(artist), value):
+                set_(artist, value)
+
     def get_linewidths(self):
         return np.array([a.get_linewidth() for a in self.members], dtype=float)
 
     def set_linewidths(self, widths):
-        for artist, width in self._each(np.asarray(widths, dtype=float).ravel()):
-            if artist.get_linewidth() != width:
-                artist.set_linewidth(float(width))
+        widths = [float(w) for w in np.asarray(widths, dtype=float).ravel()]
+        self._set_each(widths, Line2D.get_linewidth, Line2D.set_linewidth)
 
     def get_colors(self):
         return [mpl.colors.to_rgba(a.get_color()) for a in self.members]
 
     def set_colors(self, colors):
-        for artist, color in self._each(colors):
-            if mpl.colors.to_rgba(artist.get_color()) != mpl.colors.to_rgba(color):
-                artist.set_color(color)
+        self._set_each(colors, Line2D.get_color, Line2D.set_color, _same_color)
 
     def get_facecolors(self):
         return [mpl.colors.to_rgba(a.get_markerfacecolor()) for a in self.members]
 
     def set_facecolors(self, colors):
-        for artist, color in self._each(colors):
-            if mpl.colors.to_rgba(artist.get_markerfacecolor()) != mpl.colors.to_rgba(color):
-                artist.set_markerfacecolor(color)
+        self._set_each(colors, Line2D.get_markerfacecolor, Line2D.set_markerfacecolor, _same_color)
 
     def set_sizes(self, areas):
         """Marker areas in points², as :meth:`~matplotlib.axes.Axes.scatter` takes them."""
-        for artist, area in self._each(np.asarray(areas, dtype=float).ravel()):
-            if artist.get_markersize() != np.sqrt(area):
-                artist.set_markersize(float(np.sqrt(area)))
+        sizes = [float(np.sqrt(a)) for a in np.asarray(areas, dtype=float).ravel()]
+        self._set_each(sizes, Line2D.get_markersize, Line2D.set_markersize)
 
     def get_segments(self):
         return [a.get_xydata() for a in self.members]
@@ -266,9 +271,7 @@ class ArtistGroup:
         return any(a.get_visible() for a in self.members)
 
     def set_visible(self, visible):
-        for artist in self.members:
-            if artist.get_visible() != bool(visible):
-                artist.set_visible(bool(visible))
+        self._set_each([bool(visible)], Line2D.get_visible, Line2D.set_visible)
 
 
 class NetworkDiagram:
@@ -334,12 +337,11 @@ class NetworkDiagram:
             lines.append(line)
         self.glow = ArtistGroup(glow)
         self.lines = ArtistGroup(lines)
-        marks = []
-        self._marks = {}
+        self._marks = {}  # unit name -> its marker
         for names in self.names:
             for name in names:
                 x, y = self.pos[name]
-                (mark,) = ax.plot(
+                (self._marks[name],) = ax.plot(
                     [x],
                     [y],
                     "o",
@@ -349,9 +351,7 @@ class NetworkDiagram:
                     mew=1.0,
                     zorder=3,
                 )
-                marks.append(mark)
-                self._marks[name] = mark
-        self.nodes = ArtistGroup(marks)
+        self.nodes = ArtistGroup(self._marks.values())
         self.node_text = {}
         for names in self.names:
             for name in names:
