@@ -67,16 +67,23 @@ def measure(cls, repeat=15):
 
     def update():
         dashboard.update(**{name: next(walk)})
-        repainted.append(len(painter.moving))
+        if painter is not None:
+            repainted.append(len(painter.moving))
 
     def rebuild():
-        plt.close(cls().fig)
+        made = cls()
+        if made.fig is not None:
+            plt.close(made.fig)
 
     update()  # warm caches (fonts, text layout) as a live session has them
     t_update = _time(update, repeat)
     t_rebuild = _time(rebuild, max(3, repeat // 3))
-    artists = len(painter._sequence())
-    plt.close(dashboard.fig)
+    if painter is not None:
+        shown = f"{statistics.median(repainted[1:]):g}/{len(painter._sequence())}"
+    else:  # a diagram the browser draws: the kernel sends markup, no pixels
+        shown = "markup"
+    if dashboard.fig is not None:
+        plt.close(dashboard.fig)
     return {
         "control": name,
         "update_ms": 1e3 * t_update,
@@ -84,7 +91,7 @@ def measure(cls, repeat=15):
         "rebuild_over_update": t_rebuild / t_update,
         # How much of the figure one step changes: the painter's moving artists
         # (changed, or lying over a change) out of all the figure's artists.
-        "repainted": f"{statistics.median(repainted[1:]):g}/{artists}",
+        "repainted": shown,
     }
 
 

@@ -1,6 +1,6 @@
 """Controls for the live figures, and the :class:`Dashboard` that wires them.
 
-A dashboard is one figure, made once, plus the sliders that drive it. Every
+A dashboard is one figure (or diagram), made once, plus the sliders that drive it. Every
 change, whether from a slider, the reset button, a pasted state line or a test,
 goes through :meth:`Dashboard.update`, which recomputes with the helpers,
 changes the figure's artists in place and redraws. The figures themselves live
@@ -17,8 +17,9 @@ import warnings
 import ipywidgets as widgets
 import numpy as np
 
+from .diagram import Scene
 from .painter import Painter
-from .plots import sticky_log_limits
+from .plots import broken_artists, sticky_log_limits
 
 __all__ = [
     "Dashboard",
@@ -89,7 +90,10 @@ class Dashboard:
 
     ``controls`` maps a name (``"w1"``, ``"lr"``, …) to its widget. A subclass
     makes its figure and artists once, calls ``super().__init__(controls, fig)``
-    and then :meth:`refresh`. Its :meth:`redraw` receives the current values as
+    and then :meth:`refresh`. ``fig`` is a matplotlib figure, a
+    :class:`~helpers.diagram.Scene` (a diagram the browser draws), or a list
+    of them, shown side by side; ``self.fig`` is the matplotlib figure, if any,
+    and ``self.scenes`` the scenes. Its :meth:`redraw` receives the current values as
     keyword arguments, updates the artists in place and returns a plain-text
     description of what the figure now shows (the numbers a screen reader, or a
     student at the back of the room, needs). :meth:`say` puts a plain message
@@ -102,7 +106,12 @@ class Dashboard:
 
     def __init__(self, controls, fig, columns=3):
         self.controls = dict(controls)
-        self.fig = fig
+        self.views = list(fig) if isinstance(fig, (list, tuple)) else [fig]
+        self.scenes = [v for v in self.views if isinstance(v, Scene)]
+        figures = [v for v in self.views if not isinstance(v, Scene)]
+        if len(figures) > 1:
+            raise ValueError(f"a dashboard draws one matplotlib figure, got {len(figures)}")
+        self.fig = figures[0] if figures else None
         self.columns = columns
         self.defaults = self.values()
         self.description = ""
@@ -122,7 +131,7 @@ class Dashboard:
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         self._widget = None
-        self._painter = Painter(fig)
+        self._painter = Painter(self.fig) if self.fig is not None else None
         self._steady_limits = {}  # axes -> y limits kept by steady_log_ylim
 
     # -- the one update path ------------------------------------------------
@@ -156,7 +165,8 @@ class Dashboard:
         blitting in matplotlib: they are repainted over the kept picture from the
         first move on, instead of joining it (and costing a new picture) when they
         first change or appear. Optional: the painter finds changed artists anyway."""
-        self._painter.add_moving(*artists)
+        if self._painter is not None:
+            self._painter.add_moving(*artists)
 
     def steady_log_ylim(self, ax, lo, hi, **kwargs):
         """Set a log axis's y limits to whole decades showing ``lo``..``hi``, kept from
@@ -186,7 +196,19 @@ class Dashboard:
         self.description = description or ""
         self.readout.value = _as_html(self.description)
         self.message.value = self._message
-        self._painter.paint()
+        for scene in self.scenes:
+            scene.flush()
+        if self._painter is not None:
+            self._painter.paint()
+
+    def problems(self):
+        """Everything the dashboard shows that is undefined (nan, inf) in its figure
+        (:func:`~helpers.plots.broken_artists`) or its diagrams
+        (:meth:`~helpers.diagram.Scene.problems`); an empty list when all is sound."""
+        found = broken_artists(self.fig) if self.fig is not None else []
+        for scene in self.scenes:
+            found += scene.problems()
+        return found
 
     def redraw(self, **values):
         """Update the artists for ``values``; return the text description."""
@@ -257,8 +279,16 @@ class Dashboard:
     def widget(self):
         """Everything the notebook shows: controls, figure, description and messages."""
         if self._widget is None:
-            canvas = self.fig.canvas
-            figure = canvas if isinstance(canvas, widgets.DOMWidget) else widgets.Output()
+            shown = []
+            for view in self.views:
+                if isinstance(view, Scene):
+                    shown.append(view.widget)
+                else:
+                    canvas = view.canvas
+                    shown.append(
+                        canvas if isinstance(canvas, widgets.DOMWidget) else widgets.Output()
+                    )
+            figure = shown[0] if len(shown) == 1 else widgets.HBox(shown)
             rows = [widgets.HBox(list(row)) for row in self.control_rows()]
             self._widget = widgets.VBox(
                 [*rows, self.message, figure, self.readout, self._details_box]

@@ -266,7 +266,7 @@ def relu_network(d):
     for b, (n, j) in places.items():
         text = d.bias_text[b]
         assert_text(text, f"{b}={fmt(biases[n][j], 3)}\n∂E/∂{b}={fmt(grads[n].b[j], 3)}")
-        assert tuple(text.xy) == tuple(diagram.node_text[names[n + 1][j]].get_position())
+        assert text.get_position() == diagram.node_text[names[n + 1][j]].get_position()
     assert_text(d.error_text, f"E = {fmt(E)}")
 
     # The right panel: f over a range that holds every z, and each unit at (z, f(z)).

@@ -34,7 +34,8 @@ def dashboard(request):
     made = DASHBOARDS[request.param]()
     made.oracle_name = request.param
     yield made
-    plt.close(made.fig)
+    if made.fig is not None:
+        plt.close(made.fig)
 
 
 def test_the_starting_figure_agrees(dashboard):

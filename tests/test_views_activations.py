@@ -26,7 +26,7 @@ from helpers.network import (
     sgd_step,
     to_named,
 )
-from helpers.plots import COLORS, broken_artists, fmt
+from helpers.plots import COLORS, fmt
 from helpers.views.activations import (
     RELU_EXAMPLE,
     ActivationCurveDashboard,
@@ -41,9 +41,9 @@ from helpers.views.activations import (
 EX = RELU_EXAMPLE
 
 
-def assert_all_finite(fig):
-    """No nan or inf in any artist's data, axes limits or text of ``fig``."""
-    assert broken_artists(fig) == []
+def assert_all_finite(dashboard):
+    """No nan or inf in any artist's data, axes limits or text, in the figure or the diagram."""
+    assert dashboard.problems() == []
 
 
 # -- the example -------------------------------------------------------------
@@ -125,7 +125,7 @@ def test_dashboard_shows_the_helpers_numbers():
     faces = [to_hex(c) for c in d.diagram.nodes.get_facecolors()]
     assert to_hex(COLORS["dead"]) not in faces
     np.testing.assert_allclose(d.points.get_offsets()[:, 0], [0.85, 0.55, 0.77, 0.205])
-    assert_all_finite(d.fig)
+    assert_all_finite(d)
 
 
 def test_dead_relu_is_greyed_named_and_blocks_its_gradients():
@@ -168,7 +168,7 @@ def test_dashboard_extremes_are_sane(activation):
         values = {n: lo_hi[k % 2] for k, n in enumerate(names)}
         d.update(activation=activation, **values)
         assert d.last_error is None, d.last_error
-        assert_all_finite(d.fig)
+        assert_all_finite(d)
         layers = from_values(values, EX.layers)
         trace = forward(layers, EX.x, activation)
         assert f"E = {fmt(error(trace.output, EX.target), 6)}" in d.description
@@ -198,7 +198,7 @@ def test_activation_curve_follows_the_helpers(activation, z):
     assert f"f(z) = {fmt(fz)}, f′(z) = {fmt(dz)}" in d.description
     if activation == "relu" and z <= 0:
         assert "dead ReLU" in d.description
-    assert_all_finite(d.fig)
+    assert_all_finite(d)
 
 
 # -- checkers ------------------------------------------------------------------

@@ -45,7 +45,7 @@ def colours(dash):
 
 
 def all_texts(dash):
-    return [t.get_text() for t in dash.fig.findobj(matplotlib.text.Text)]
+    return [text for scene in dash.scenes for text in scene.texts()]
 
 
 # -- the worked example, as CONTENT.md pins it --------------------------------
@@ -185,13 +185,16 @@ def test_slider_extremes_draw_sane_numbers(dash, extreme):
 
 
 def test_slider_extremes_stay_inside_the_figure(dash):
+    """The longest sums still fit: in a monospaced font a character is 0.6 em wide
+    (DejaVu Sans Mono 0.602, Menlo 0.602, Consolas 0.55)."""
     dash.update(**{f"w{k}": -2.0 for k in range(1, 7)}, i1=-20.0, i2=-20.0)
-    dash.fig.canvas.draw()
-    renderer = dash.fig.canvas.get_renderer()
-    fig_box = dash.fig.bbox
+    scene = dash.scenes[0]
     for text in dash.sum_texts.values():
-        box = text.get_window_extent(renderer)
-        assert box.x1 <= fig_box.x1 + 1 and box.y0 >= fig_box.y0 - 1
+        left, top = scene.to_pixels(*text.get_position())
+        lines = text.get_text().splitlines()
+        size_px = text.get_fontsize() * 100 / 72
+        assert left + 0.61 * size_px * max(map(len, lines)) <= scene.width_px
+        assert top + 1.2 * size_px * len(lines) <= scene.height_px
 
 
 def test_only_weights_and_inputs_are_controls(dash):
@@ -278,7 +281,8 @@ def test_check_y_hat():
 def test_example_figure_is_a_still_drawing_with_six_figure_values():
     from helpers.views.forward import example_figure
 
-    fig = example_figure()
-    texts = {t.get_text() for t in fig.findobj(matplotlib.text.Text)}
+    scene = example_figure()
+    texts = set(scene.texts())
+    assert scene.widget.value == scene.markup()  # drawn, ready to show
     assert {"i1\n8", "i2\n12", "h1\n8.4", "h2\n1.76", "ŷ\n2.2136"} <= texts
     assert {f"{name}={value:g}" for name, value in WORKED_EXAMPLE.named.items()} <= texts

@@ -16,6 +16,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
+from ..diagram import NetworkDiagram, Scene
 from ..examples import Example
 from ..network import (
     ACTIVATIONS,
@@ -29,7 +30,7 @@ from ..network import (
     sgd_step,
     to_named,
 )
-from ..plots import COLORS, NetworkDiagram, fmt, live_figure, node_names
+from ..plots import COLORS, fmt, live_figure, node_names
 from ..widgets import Dashboard, weight_slider
 
 __all__ = [
@@ -239,31 +240,32 @@ class ReluNetworkDashboard(Dashboard):
         }
         controls["activation"] = _activation_dropdown(example.activation)
         sizes = [example.layers[0].W.shape[0]] + [L.W.shape[1] for L in example.layers]
-        fig, (ax, ax_f) = live_figure(8.0, 3.5, 1, 2, width_ratios=[2.3, 1])
-        fig.subplots_adjust(left=0.01, right=0.98, bottom=0.14, top=0.9, wspace=0.12)
-        self.diagram = NetworkDiagram(ax, sizes, gradients=True, show_z=True)
-        # Bias labels sit above the top units and below the bottom ones, clear of the edges.
-        ax.set_ylim(-1.65, 1.65)
+        # The diagram on the left (drawn by the browser), the activation on the right.
+        scene = Scene(5.4, 3.5, xlim=(-0.12, 1.12), ylim=(-1.65, 1.65), label="The 1-2-2 network")
+        fig, ax_f = live_figure(2.6, 3.5)
+        fig.subplots_adjust(left=0.2, right=0.96, bottom=0.14, top=0.9)
+        self.diagram = NetworkDiagram(scene, sizes, gradients=True, show_z=True)
         self.bias_places = bias_names(example.layers)
         self.unit_of_bias = {}
         names = node_names(sizes)
         self.bias_text = {}
+        # Bias labels sit just outside the top units' circles and below the bottom ones.
+        clear = self.diagram.nodes.get_radii()[0] + 2.0
         for bname, (n, j) in self.bias_places.items():
             unit = names[n + 1][j]
             self.unit_of_bias[bname] = unit
             x, y = self.diagram.pos[unit]
             above = y >= 0
-            self.bias_text[bname] = ax.annotate(
+            self.bias_text[bname] = scene.text(
+                x,
+                y,
                 "",
-                (x, y),
-                xytext=(0, 21 if above else -21),  # just outside the node's circle
-                textcoords="offset points",
-                ha="center",
+                offset=(0, clear if above else -clear),
                 va="bottom" if above else "top",
-                fontsize="x-small",
+                size="x-small",
                 color="#333333",
             )
-        self.error_text = ax.text(0.0, 1.6, "", ha="left", va="top", fontsize="small")
+        self.error_text = scene.text(0.0, 1.6, "", ha="left", va="top", size="small")
 
         self.ax_f = ax_f
         self.zs = np.linspace(-3, 3, 121)
@@ -281,7 +283,7 @@ class ReluNetworkDashboard(Dashboard):
         ax_f.axvline(0, color="#999999", lw=0.6)
         ax_f.set_xlabel("z")
         self.f_title = ax_f.set_title("")
-        super().__init__(controls, fig, columns=4)
+        super().__init__(controls, [scene, fig], columns=4)
         self.refresh()
 
     def layers_for(self, values):

@@ -8,9 +8,10 @@ diagram and the sums change.
 
 from __future__ import annotations
 
+from ..diagram import NetworkDiagram, Scene
 from ..examples import WORKED_EXAMPLE
 from ..network import forward, from_named, weight_names
-from ..plots import NetworkDiagram, fmt, live_figure, node_names, text_scale
+from ..plots import fmt, node_names
 from ..widgets import Dashboard, input_slider, weight_slider
 
 __all__ = [
@@ -57,18 +58,13 @@ def sum_text(unit, inputs, weights, values, total):
     return f"{unit} = {symbols}\n{pad}= {numbers}\n{pad}= {fmt(total, DIGITS)}"
 
 
-def course_diagram(ax, sizes):
-    """A :class:`~helpers.plots.NetworkDiagram` with the look of notebook 01.
+def course_diagram(scene, sizes):
+    """A :class:`~helpers.diagram.NetworkDiagram` with the look of notebook 01.
 
-    Larger weight labels and nodes than the default, grown with
-    :func:`text_scale`, so that six-figure values fit in the circles.
+    Larger weight labels and units than the default, so that six-figure
+    values fit in the circles.
     """
-    diagram = NetworkDiagram(ax, sizes, label_position=0.36)
-    diagram.nodes.set_sizes([1900 * text_scale() ** 2])
-    for text in diagram.edge_text.values():
-        text.set_fontsize("small")
-    ax.set_xlim(-0.1, 1.1)
-    return diagram
+    return NetworkDiagram(scene, sizes, label_position=0.36, radius=22.0, edge_label_size="small")
 
 
 def show_values(diagram, trace):
@@ -89,13 +85,15 @@ def example_figure(example=WORKED_EXAMPLE, weight_scale=2.0):
 
     ``weight_scale`` is the |w| drawn at full width: 2, the weight sliders' end.
     """
-    fig, ax = live_figure(6.0, 2.8)
-    fig.subplots_adjust(0, 0, 1, 1)
+    scene = Scene(
+        6.0, 2.8, xlim=(-0.1, 1.1), ylim=(-1.3, 1.3), label="The worked example's network"
+    )
     layers = example.layers
-    diagram = course_diagram(ax, [L.W.shape[0] for L in layers] + [layers[-1].W.shape[1]])
+    diagram = course_diagram(scene, [L.W.shape[0] for L in layers] + [layers[-1].W.shape[1]])
     trace = diagram.update(layers, example.x, example.activation, weight_scale=weight_scale)
     show_values(diagram, trace)
-    return fig
+    scene.flush()
+    return scene
 
 
 class ForwardPassDashboard(Dashboard):
@@ -113,10 +111,10 @@ class ForwardPassDashboard(Dashboard):
         for k, value in enumerate(example.x):
             controls[f"i{k + 1}"] = input_slider(f"i{k + 1}", float(value))
         self.weight_scale = max(abs(c.min) for n, c in controls.items() if n.startswith("w"))
-        fig, (ax, ax_sums) = live_figure(8.0, 3.3, 1, 2, gridspec_kw={"width_ratios": [1.9, 1]})
-        fig.subplots_adjust(left=0.0, right=0.99, top=0.98, bottom=0.02, wspace=0.02)
+        # The diagram fills the left 1.2 units of x; the sums are written to its right.
+        scene = Scene(8.0, 3.3, xlim=(-0.1, 1.75), ylim=(-1.3, 1.3), label="The forward pass")
         sizes = [L.W.shape[0] for L in example.layers] + [example.layers[-1].W.shape[1]]
-        self.diagram = course_diagram(ax, sizes)
+        self.diagram = course_diagram(scene, sizes)
 
         # Which inputs and weights feed each unit, from the helpers' own numbering.
         self._feeds = {}
@@ -124,21 +122,19 @@ class ForwardPassDashboard(Dashboard):
         for wname, (layer, i, j) in weight_names(example.layers).items():
             unit = names[layer + 1][j]
             self._feeds.setdefault(unit, []).append((names[layer][i], wname))
-        ax_sums.set_axis_off()
         self.sum_texts = {}
         units = list(self._feeds)
         for k, unit in enumerate(units):
-            self.sum_texts[unit] = ax_sums.text(
-                0.0,
-                1.0 - k / len(units),
+            self.sum_texts[unit] = scene.text(
+                1.17,
+                1.25 - 2.5 * k / len(units),
                 unit,
-                transform=ax_sums.transAxes,
                 va="top",
                 ha="left",
-                fontsize="small",
-                family="DejaVu Sans Mono",
+                size="small",
+                family="mono",
             )
-        super().__init__(controls, fig)
+        super().__init__(controls, scene)
         self.refresh()
 
     def redraw(self, **values):

@@ -18,6 +18,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.lines import Line2D
 
+from ..diagram import NetworkDiagram, Scene
 from ..examples import WORKED_EXAMPLE
 from ..network import (  # _forward: the stacked forward pass the helpers train with
     backward,
@@ -29,7 +30,7 @@ from ..network import (  # _forward: the stacked forward pass the helpers train 
     to_named,
     weight_names,
 )
-from ..plots import COLORS, NetworkDiagram, fmt, live_figure, step_arrow
+from ..plots import COLORS, fmt, live_figure, step_arrow
 from ..widgets import Dashboard, target_slider, weight_slider
 
 __all__ = [
@@ -42,7 +43,7 @@ __all__ = [
     "hidden_signals",
 ]
 
-_NOTE_BOX = {"boxstyle": "round,pad=0.25", "fc": "#FFF3E0", "ec": COLORS["gradient"], "lw": 1}
+_NOTE_BOX = {"fc": "#FFF3E0", "ec": COLORS["gradient"], "lw": 1, "pad": 2.0}
 
 
 def hidden_signals(layers, trace, target):
@@ -60,27 +61,25 @@ def hidden_signals(layers, trace, target):
 class BackwardNotes:
     """Three notes on a network diagram: δ at the output, ∂E/∂h1 and ∂E/∂h2 at the hidden units."""
 
-    def __init__(self, ax, diagram):
+    def __init__(self, scene, diagram):
         self.diagram = diagram
         x_out, y_out = diagram.pos[diagram.names[-1][0]]
-        self.delta = ax.text(
-            x_out, y_out - 0.32, "", ha="center", va="top", fontsize="small", bbox=_NOTE_BOX
+        self.delta = scene.text(
+            x_out, y_out - 0.32, "", ha="center", va="top", size="small", box=_NOTE_BOX
         )
         self.hidden = {}
         for name in diagram.names[1]:
             x, y = diagram.pos[name]
             up = y >= 0
-            self.hidden[name] = ax.text(
+            self.hidden[name] = scene.text(
                 x,
                 y + (0.3 if up else -0.3),
                 "",
                 ha="center",
                 va="bottom" if up else "top",
-                fontsize="small",
-                bbox=_NOTE_BOX,
+                size="small",
+                box=_NOTE_BOX,
             )
-        ax.set_ylim(-1.75, 1.75)
-        ax.set_xlim(-0.1, 1.2)  # room for the note under the output unit
 
     def show(self, delta=None, hidden=None, output_weights=(), target=None):
         """Show δ (and the target) if given, and each ∂E/∂h_j if ``hidden`` is given."""
@@ -119,12 +118,12 @@ class BackwardDiagramDashboard(Dashboard):
         controls = {name: weight_slider(name, named[name]) for name in order}
         controls["y"] = target_slider(float(example.target[0]))
         controls["w5"].add_class("drives-figure")
-        fig, ax = live_figure(7.0, 3.6)
-        fig.subplots_adjust(0, 0, 1, 1)
-        self.diagram = NetworkDiagram(ax, [len(example.x), 2, 1], gradients=True)
-        self.notes = BackwardNotes(ax, self.diagram)
+        # Room under the output unit for the note on δ.
+        scene = Scene(7.0, 3.6, xlim=(-0.1, 1.2), ylim=(-1.75, 1.75), label="The backward pass")
+        self.diagram = NetworkDiagram(scene, [len(example.x), 2, 1], gradients=True)
+        self.notes = BackwardNotes(scene, self.diagram)
         self.out_names = _output_weight_names(example.layers)
-        super().__init__(controls, fig)
+        super().__init__(controls, scene)
         self.refresh()
 
     def redraw(self, **values):
@@ -383,15 +382,15 @@ class FirstStepDashboard(Dashboard):
                 layout={"width": "260px"},
             )
         }
-        fig, ax = live_figure(7.0, 3.6)
-        fig.subplots_adjust(0, 0, 1, 0.92)
-        self.diagram = NetworkDiagram(ax, [len(example.x), 2, 1], gradients=True)
-        self.notes = BackwardNotes(ax, self.diagram)
-        self.title = fig.suptitle("", fontsize="medium")
+        # The diagram as in BackwardDiagramDashboard, with a line above it for the title.
+        scene = Scene(7.0, 3.9, xlim=(-0.1, 1.2), ylim=(-1.75, 2.05), label="The first step")
+        self.diagram = NetworkDiagram(scene, [len(example.x), 2, 1], gradients=True)
+        self.notes = BackwardNotes(scene, self.diagram)
+        self.title = scene.text(0.55, 2.0, "", va="top", size="medium")
         self.order = list(weight_names(example.layers))
         self.out_names = _output_weight_names(example.layers)
         self._compute()
-        super().__init__(controls, fig)
+        super().__init__(controls, scene)
         self.reset_button.description = "Restart"
         self.back_button = widgets.Button(description="Back", icon="arrow-left")
         self.next_button = widgets.Button(description="Next", icon="arrow-right")

@@ -1,0 +1,570 @@
+"""Diagrams the browser draws: the network with every value on it, as SVG and HTML.
+
+A network diagram is mostly numbers, and a slider step changes nearly all of
+them: moving w5 changes ŷ, δ and every gradient. Drawn as a picture, each
+step would render all that text into pixels in the kernel and send a new
+image. Here the kernel sends a few kilobytes of markup instead (SVG for edges
+and units, HTML for the labels) and the browser lays the text out itself:
+the step costs a fraction of a millisecond, and the text stays sharp on a
+projector, can be zoomed and selected, and is read out by a screen reader.
+
+:class:`Scene` is the drawing surface. It works like a matplotlib axes with
+fixed limits: ``scene.line(...)``, ``scene.circle(...)`` and
+``scene.text(...)`` add items in data coordinates and return them, the items
+are changed in place (``label.set_text(...)``), and :meth:`Scene.flush` sends
+the new markup to the page when something changed. :class:`NetworkDiagram`
+draws a fully connected network on a scene.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import ipywidgets as widgets
+import matplotlib as mpl
+import numpy as np
+
+from .network import Layer, forward, weight_names
+from .plots import COLORS, fmt, node_names, text_scale
+
+__all__ = ["Label", "NetworkDiagram", "Scene", "Shape", "ShapeGroup"]
+
+#: Pixels per point: the course's figures are drawn at 100 dots per inch.
+PX = 100 / 72
+
+#: Relative font sizes, as matplotlib names them.
+_SIZES = {
+    "xx-small": 0.579,
+    "x-small": 0.694,
+    "small": 0.833,
+    "medium": 1.0,
+    "large": 1.2,
+    "x-large": 1.44,
+    "xx-large": 1.728,
+}
+
+_FONT = "'DejaVu Sans', Verdana, 'Bitstream Vera Sans', sans-serif"
+_MONO = "'DejaVu Sans Mono', Menlo, Consolas, monospace"
+
+# What fmt() and numpy write for numbers that are not finite.
+_UNDEFINED_TEXT = re.compile(r"(?<![A-Za-z])(nan|inf)(?![A-Za-z])|∞|undefined", re.IGNORECASE)
+
+
+def _css_color(color, alpha=None):
+    """A colour as CSS ``rgba(...)``; matplotlib's names and hex codes are accepted."""
+    r, g, b, a = mpl.colors.to_rgba(color, alpha)
+    return f"rgba({round(255 * r)},{round(255 * g)},{round(255 * b)},{a:.3g})"
+
+
+def _num(value):
+    """A coordinate for the markup: two decimals are a hundredth of a pixel."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _font_size(size):
+    """A font size in points, from a number or a matplotlib name (``"small"``)."""
+    base = float(mpl.rcParams["font.size"])
+    if isinstance(size, str):
+        if size not in _SIZES:
+            raise ValueError(f"unknown font size {size!r}: use a number or one of {list(_SIZES)}")
+        return base * _SIZES[size]
+    return float(size)
+
+
+class _Item:
+    """Something drawn on a scene: changed in place, drawn in ``zorder`` order."""
+
+    def __init__(self, scene, zorder, visible=True):
+        self.scene = scene
+        self.zorder = zorder
+        self._visible = bool(visible)
+
+    def get_visible(self):
+        return self._visible
+
+    def set_visible(self, visible):
+        self._visible = bool(visible)
+
+
+class Shape(_Item):
+    """A straight line through points, or a circle: the SVG part of a scene.
+
+    Widths and radii are in points, as in matplotlib (a point is 1/72 inch;
+    the scene has 100 pixels to the inch).
+    """
+
+    def __init__(self, scene, kind, xy, *, color, width, alpha=1.0, face=None, radius=0.0, zorder):
+        super().__init__(scene, zorder)
+        self.kind = kind
+        self.xy = np.asarray(xy, dtype=float).reshape(-1, 2)
+        self.color = color
+        self.width = float(width)
+        self.alpha = float(alpha)
+        self.face = face
+        self.radius = float(radius)
+
+    def get_xydata(self):
+        return self.xy.copy()
+
+    def set_data(self, xs, ys):
+        self.xy = np.column_stack([np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)])
+
+    def _markup(self):
+        k = text_scale()
+        points = [self.scene.to_pixels(x, y) for x, y in self.xy]
+        color, width = _css_color(self.color, self.alpha), _num(self.width * PX * k)
+        stroke = f'stroke="{color}" stroke-width="{width}"'
+        if self.kind == "circle":
+            (cx, cy) = points[0]
+            return (
+                f'<circle cx="{_num(cx)}" cy="{_num(cy)}" r="{_num(self.radius * PX * k)}" '
+                f'fill="{_css_color(self.face)}" {stroke}/>'
+            )
+        path = " ".join(f"{_num(x)},{_num(y)}" for x, y in points)
+        return f'<polyline points="{path}" fill="none" {stroke} stroke-linecap="butt"/>'
+
+
+class ShapeGroup:
+    """Several shapes (a diagram's edges, its units) set as one.
+
+    The setters take one value per member, or one value for all; the getters
+    return one value per member, in order (colours as RGBA tuples).
+    """
+
+    def __init__(self, members):
+        self.members = list(members)
+
+    def __len__(self):
+        return len(self.members)
+
+    def _each(self, values):
+        values = list(values) if isinstance(values, (list, tuple, np.ndarray)) else [values]
+        if len(values) == 1:
+            values = values * len(self.members)
+        if len(values) != len(self.members):
+            raise ValueError(f"{len(values)} values given for {len(self.members)} shapes")
+        return zip(self.members, values)
+
+    def get_linewidths(self):
+        return np.array([m.width for m in self.members], dtype=float)
+
+    def set_linewidths(self, widths):
+        for m, w in self._each(np.asarray(widths, dtype=float).ravel()):
+            m.width = float(w)
+
+    def get_colors(self):
+        return [mpl.colors.to_rgba(m.color) for m in self.members]
+
+    def set_colors(self, colors):
+        for m, c in self._each(colors if not isinstance(colors, str) else [colors]):
+            m.color = c
+
+    def get_facecolors(self):
+        return [mpl.colors.to_rgba(m.face) for m in self.members]
+
+    def set_facecolors(self, colors):
+        for m, c in self._each(colors if not isinstance(colors, str) else [colors]):
+            m.face = c
+
+    def get_radii(self):
+        return np.array([m.radius for m in self.members], dtype=float)
+
+    def set_radii(self, radii):
+        for m, r in self._each(np.asarray(radii, dtype=float).ravel()):
+            m.radius = float(r)
+
+    def get_segments(self):
+        return [m.get_xydata() for m in self.members]
+
+    def get_visible(self):
+        return any(m.get_visible() for m in self.members)
+
+    def set_visible(self, visible):
+        for m in self.members:
+            m.set_visible(visible)
+
+
+class Label(_Item):
+    """A text on a scene, laid out by the browser: the HTML part of a scene.
+
+    ``ha`` and ``va`` place the text's box against its point as in matplotlib
+    (``"left"``, ``"center"``, ``"right"``; ``"top"``, ``"center"``,
+    ``"bottom"``); ``offset`` moves it by (right, up) points; ``box`` draws a
+    rounded box behind it: ``{"fc": face, "ec": edge, "lw": width, "alpha":
+    face opacity, "pad": padding in points}``.
+    """
+
+    def __init__(
+        self,
+        scene,
+        x,
+        y,
+        text="",
+        *,
+        ha="center",
+        va="center",
+        size="medium",
+        color="#222222",
+        box=None,
+        offset=(0.0, 0.0),
+        family="sans",
+        weight="normal",
+        zorder=5,
+    ):
+        super().__init__(scene, zorder)
+        if ha not in ("left", "center", "right") or va not in ("top", "center", "bottom"):
+            raise ValueError(
+                f"ha must be left/center/right and va top/center/bottom, got {ha}, {va}"
+            )
+        self.x, self.y = float(x), float(y)
+        self.text = str(text)
+        self.ha, self.va = ha, va
+        self.size = _font_size(size)
+        self.color = color
+        self.box = dict(box) if box else None
+        self.offset = tuple(float(v) for v in offset)
+        self.family = family
+        self.weight = weight
+
+    def get_text(self):
+        return self.text
+
+    def set_text(self, text):
+        self.text = str(text)
+
+    def get_position(self):
+        return (self.x, self.y)
+
+    def set_position(self, xy):
+        self.x, self.y = (float(v) for v in xy)
+
+    def get_color(self):
+        return self.color
+
+    def set_color(self, color):
+        self.color = color
+
+    def get_fontsize(self):
+        return self.size
+
+    def set_fontsize(self, size):
+        self.size = _font_size(size)
+
+    def _markup(self):
+        x, y = self.scene.to_pixels(self.x, self.y)
+        k = text_scale()
+        x += self.offset[0] * PX * k
+        y -= self.offset[1] * PX * k
+        shift_x = {"left": "0", "center": "-50%", "right": "-100%"}[self.ha]
+        shift_y = {"top": "0", "center": "-50%", "bottom": "-100%"}[self.va]
+        style = [
+            f"left:{_num(x)}px",
+            f"top:{_num(y)}px",
+            f"transform:translate({shift_x},{shift_y})",
+            f"font-size:{_num(self.size * PX)}px",
+            f"color:{_css_color(self.color)}",
+            f"text-align:{self.ha}",
+        ]
+        if self.family == "mono":
+            style.append(f"font-family:{_MONO}")
+        if self.weight != "normal":
+            style.append(f"font-weight:{self.weight}")
+        if self.box:
+            b = self.box
+            pad = b.get("pad", 2.0) * PX * k
+            style += [
+                f"padding:{_num(pad)}px {_num(pad * 1.4)}px",
+                f"background:{_css_color(b.get('fc', 'white'), b.get('alpha', 1.0))}",
+                f"border-radius:{_num(pad * 1.5)}px",
+            ]
+            if b.get("ec", "none") != "none":
+                style.append(
+                    f"border:{_num(b.get('lw', 1.0) * PX * k)}px solid {_css_color(b['ec'])}"
+                )
+        return f'<div class="bp-label" style="{";".join(style)}">{html.escape(self.text)}</div>'
+
+
+class Scene:
+    """A drawing surface the browser renders: SVG shapes under HTML labels.
+
+    ``width`` and ``height`` are in inches at 100 pixels to the inch (as the
+    course's figures), grown with :func:`~helpers.plots.text_scale`; ``xlim``
+    and ``ylim`` are the data coordinates of its edges. Add items with
+    :meth:`line`, :meth:`circle` and :meth:`text`, change them in place, and
+    call :meth:`flush` to show the changes: :attr:`widget` (an
+    :class:`ipywidgets.HTML`) gets new markup only when the picture changed.
+    Shapes are drawn in ``zorder`` order, and every label above every shape.
+    """
+
+    def __init__(self, width=7.0, height=3.6, xlim=(0.0, 1.0), ylim=(0.0, 1.0), label=""):
+        k = text_scale()
+        self.width_px = round(width * 100 * k)
+        self.height_px = round(height * 100 * k)
+        self.xlim = tuple(float(v) for v in xlim)
+        self.ylim = tuple(float(v) for v in ylim)
+        self.label = label
+        self.shapes = []
+        self.labels = []
+        self.widget = widgets.HTML(
+            layout=widgets.Layout(width=f"{self.width_px}px", height=f"{self.height_px}px")
+        )
+        self.widget.add_class("bp-scene")
+
+    # -- coordinates ------------------------------------------------------
+
+    def set_xlim(self, lo, hi):
+        self.xlim = (float(lo), float(hi))
+
+    def set_ylim(self, lo, hi):
+        self.ylim = (float(lo), float(hi))
+
+    def to_pixels(self, x, y):
+        """Data coordinates to pixels from the scene's top-left corner."""
+        (x0, x1), (y0, y1) = self.xlim, self.ylim
+        return (
+            (x - x0) / (x1 - x0) * self.width_px,
+            (y1 - y) / (y1 - y0) * self.height_px,
+        )
+
+    # -- items ------------------------------------------------------------
+
+    def line(self, xs, ys, color="#333333", width=1.5, alpha=1.0, zorder=2, visible=True):
+        """A line through the points ``xs``, ``ys``; ``width`` in points."""
+        shape = Shape(
+            self,
+            "line",
+            np.column_stack([xs, ys]),
+            color=color,
+            width=width,
+            alpha=alpha,
+            zorder=zorder,
+        )
+        shape.set_visible(visible)
+        self.shapes.append(shape)
+        return shape
+
+    def circle(self, x, y, radius, face="white", edge="#333333", width=1.0, zorder=3):
+        """A circle at ``x``, ``y`` whose ``radius`` is in points (it keeps its size)."""
+        shape = Shape(
+            self,
+            "circle",
+            [(x, y)],
+            color=edge,
+            width=width,
+            face=face,
+            radius=radius,
+            zorder=zorder,
+        )
+        self.shapes.append(shape)
+        return shape
+
+    def text(self, x, y, text="", **kwargs):
+        """A :class:`Label` at ``x``, ``y`` (keywords as :class:`Label` takes them)."""
+        label = Label(self, x, y, text, **kwargs)
+        self.labels.append(label)
+        return label
+
+    # -- showing ----------------------------------------------------------
+
+    def markup(self):
+        """The scene as HTML: one SVG with the shapes, then the labels above it."""
+        w, h = self.width_px, self.height_px
+        shapes = sorted((s for s in self.shapes if s.get_visible()), key=lambda s: s.zorder)
+        labels = sorted(
+            (t for t in self.labels if t.get_visible() and t.text), key=lambda t: t.zorder
+        )
+        svg = "".join(s._markup() for s in shapes)
+        text = "".join(t._markup() for t in labels)
+        aria = f' aria-label="{html.escape(self.label)}"' if self.label else ""
+        return (
+            f'<div class="bp-scene-root" role="group"{aria} style="position:relative;'
+            f"width:{w}px;height:{h}px;overflow:hidden;font-family:{_FONT};line-height:1.2;"
+            f'white-space:pre;color:#222">'
+            f'<svg width="{w}" height="{h}" viewBox="0 0 {w} {h}" aria-hidden="true" '
+            f'style="position:absolute;left:0;top:0">{svg}</svg>'
+            f"<style>.bp-label{{position:absolute;margin:0}}</style>{text}</div>"
+        )
+
+    def flush(self):
+        """Send the markup to the page if the picture changed; true if it did."""
+        value = self.markup()
+        if value == self.widget.value:
+            return False
+        self.widget.value = value
+        return True
+
+    def texts(self):
+        """Every visible label's text, in drawing order."""
+        return [t.text for t in self.labels if t.get_visible() and t.text]
+
+    def problems(self):
+        """Every item that would show something undefined: "nan", "inf", "∞" or
+        "undefined" in a label, or a coordinate or width that is not finite.
+        An empty list means the scene is sound."""
+        found = []
+        for t in self.labels:
+            if not t.get_visible():
+                continue
+            if _UNDEFINED_TEXT.search(t.text):
+                found.append(f"label {t.text!r}")
+            if not np.all(np.isfinite(t.get_position())):
+                found.append(f"label at {t.get_position()}")
+        for s in self.shapes:
+            if s.get_visible() and not (
+                np.all(np.isfinite(s.xy)) and np.isfinite(s.width) and np.isfinite(s.radius)
+            ):
+                found.append(f"{s.kind} at {s.xy.tolist()} width {s.width}")
+        return found
+
+    def summary(self):
+        """The scene in one line of plain text: its label, then every label's text."""
+        parts = [" ".join(text.split()) for text in self.texts()]
+        head = f"{self.label}: " if self.label else ""
+        return head + "; ".join(parts)
+
+    def _repr_mimebundle_(self, **kwargs):
+        # Shown on its own (a still drawing), the scene is plain HTML, which stays
+        # in the saved notebook; a dashboard shows its live widget instead.
+        return {"text/html": self.markup(), "text/plain": self.summary()}
+
+
+class NetworkDiagram:
+    """A fully connected network that shows its current values, drawn on a :class:`Scene`.
+
+    Units are labelled with their name and value; every edge carries its
+    weight's name and value, its width follows ``|w|`` and its colour the sign
+    (blue positive, vermillion negative). With ``gradients=True`` each edge
+    label also shows ∂E/∂w, and the edge is outlined in orange in proportion
+    to the gradient's size: the backward pass drawn on the network. With
+    ``show_z=True`` units that apply an activation show both z and f(z), and a
+    dead ReLU is greyed out.
+
+    Make it once; call :meth:`update` with new layers and input, then the
+    scene's :meth:`~Scene.flush`. ``node_text[name]`` and ``edge_text[name]``
+    are the labels, so a test can read what the drawing shows.
+    """
+
+    #: A unit's radius in points, for a label of two lines; each further line adds 6.
+    RADIUS = 19.5
+
+    def __init__(
+        self,
+        scene,
+        sizes,
+        gradients=False,
+        show_z=False,
+        edge_labels=True,
+        max_width=6.0,
+        label_position=0.3,
+        radius=None,
+        edge_label_size="x-small",
+    ):
+        self.scene = scene
+        self.sizes = list(sizes)
+        self.gradients = gradients
+        self.show_z = show_z
+        self.max_width = max_width
+        self.names = node_names(self.sizes)
+        self.pos = {}
+        n_layers = len(self.sizes)
+        tallest = max(self.sizes)
+        for layer, names in enumerate(self.names):
+            ys = np.linspace(1, -1, len(names)) * (len(names) - 1) / max(tallest - 1, 1)
+            for name, y in zip(names, ys):
+                self.pos[name] = (layer / (n_layers - 1), y)
+
+        self._edges = []  # (weight name, layer, i, j, source, target)
+        blank = [np.zeros((m, n)) for m, n in zip(self.sizes[:-1], self.sizes[1:])]
+        for wname, (layer, i, j) in weight_names([Layer(W) for W in blank]).items():
+            self._edges.append((wname, layer, i, j, self.names[layer][i], self.names[layer + 1][j]))
+
+        glow, lines = [], []
+        for *_, s, t in self._edges:
+            (x0, y0), (x1, y1) = self.pos[s], self.pos[t]
+            glow.append(
+                scene.line(
+                    [x0, x1], [y0, y1], COLORS["gradient"], alpha=0.45, zorder=1, visible=gradients
+                )
+            )
+            lines.append(scene.line([x0, x1], [y0, y1], COLORS["positive"], zorder=2))
+        self.glow = ShapeGroup(glow)
+        self.lines = ShapeGroup(lines)
+        if radius is None:
+            radius = self.RADIUS + (6.0 if show_z else 0.0)
+        self._units = {}
+        for names in self.names:
+            for name in names:
+                x, y = self.pos[name]
+                self._units[name] = scene.circle(x, y, radius, face=COLORS["node"], zorder=3)
+        self.nodes = ShapeGroup(self._units.values())
+        self.node_text = {}
+        for names in self.names:
+            for name in names:
+                x, y = self.pos[name]
+                self.node_text[name] = scene.text(x, y, name, size="small", zorder=4)
+        self.edge_text = {}
+        if edge_labels:
+            box = {"fc": "white", "alpha": 0.85, "pad": 1.2}
+            for wname, *_rest, s, t in self._edges:
+                (x0, y0), (x1, y1) = self.pos[s], self.pos[t]
+                # Labels near the source end keep the crossing edges apart.
+                f = label_position
+                self.edge_text[wname] = scene.text(
+                    x0 + f * (x1 - x0),
+                    y0 + f * (y1 - y0),
+                    wname,
+                    size=edge_label_size,
+                    box=box,
+                    zorder=5,
+                )
+
+    def update(self, layers, x, activation="linear", grads=None, weight_scale=1.0):
+        """Show ``layers`` applied to input ``x``; with ``grads`` also each ∂E/∂w.
+
+        ``weight_scale`` is the |w| drawn at full width. Returns the forward
+        pass's :class:`~helpers.network.Trace`, so a caller need not run it twice.
+        """
+        trace = forward(layers, x, activation)
+        with np.errstate(all="ignore"):
+            values = [np.asarray(a)[0] for a in trace.a]
+            zs = [None] + [np.asarray(z)[0] for z in trace.z]
+        dead = []
+        for layer, names in enumerate(self.names):
+            for j, name in enumerate(names):
+                value = values[layer][j]
+                activated = layer > 0 and trace.activations[layer - 1] != "linear"
+                if self.show_z and activated:
+                    label = f"{name}\nz={fmt(zs[layer][j], 3)}\nf={fmt(value, 3)}"
+                else:
+                    label = f"{name}\n{fmt(value)}"
+                self.node_text[name].set_text(label)
+                dead.append(
+                    layer > 0 and trace.activations[layer - 1] == "relu" and not zs[layer][j] > 0
+                )
+        self.nodes.set_facecolors([COLORS["dead"] if d else COLORS["node"] for d in dead])
+
+        w = np.array([layers[layer].W[i, j] for _, layer, i, j, *_ in self._edges])
+        with np.errstate(all="ignore"):
+            widths = 0.6 + (self.max_width - 0.6) * np.clip(np.abs(w) / weight_scale, 0, 1)
+        widths = np.where(np.isfinite(widths), widths, self.max_width)
+        self.lines.set_linewidths(widths)
+        self.lines.set_colors([COLORS["positive"] if v >= 0 else COLORS["negative"] for v in w])
+
+        if grads is not None:
+            g = np.array([grads[layer].W[i, j] for _, layer, i, j, *_ in self._edges])
+            finite = np.where(np.isfinite(g), np.abs(g), 0.0)
+            biggest = finite.max() if finite.size and finite.max() > 0 else 1.0
+            self.glow.set_linewidths(widths + 12 * finite / biggest)
+            self.glow.set_visible(True)
+        else:
+            self.glow.set_visible(False)
+
+        for k, (wname, *_rest) in enumerate(self._edges):
+            if wname not in self.edge_text:
+                continue
+            label = f"{wname}={fmt(w[k], 3)}"
+            if grads is not None:
+                label += f"\n∂E/∂{wname}={fmt(g[k], 4)}"
+            self.edge_text[wname].set_text(label)
+        return trace
