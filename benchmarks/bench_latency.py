@@ -1,14 +1,19 @@
-"""Key press → pixels: how live each notebook's slider feels in a real JupyterLab.
+"""Key press → new picture: how live each notebook's slider feels in a real JupyterLab.
 
 For the baseline (``tests/browser/fixtures/baseline.ipynb``: one axes, one
-line, one text) and every notebook whose outputs show a slider and an ipympl
-figure: open it in JupyterLab in headless Chromium, Run All Cells, then press
-ArrowRight on the slider (chosen as in ``tests/browser``: class
-``drives-figure``, else the first slider next to a figure) ``--presses``
-times, one press at a time. Each latency runs from the keydown (timestamped in
-the capture phase, before the slider sees it) to the next ``drawImage`` into a
-canvas under ``.jupyter-matplotlib-canvas-div``, both in the page's own
-clock. One warm-up press before them is not counted. Between presses the
+line, one text) and every notebook whose outputs show a slider and a figure
+(an ipympl canvas, or a network diagram the browser draws: an element with
+the class ``bp-scene``, see ``helpers.diagram.Scene``): open it in
+JupyterLab in headless Chromium, Run All Cells, then press ArrowRight on the
+slider (chosen as in ``tests/browser``: class ``drives-figure``, else the
+first slider next to a figure) ``--presses`` times, one press at a time.
+Each latency runs from the keydown (timestamped in the capture phase, before
+the slider sees it) to the next draw of a figure, both in the page's own
+clock. A draw is a ``drawImage`` into a canvas under
+``.jupyter-matplotlib-canvas-div``, or a new diagram in a ``.bp-scene``
+(timed when a MutationObserver sees its content replaced, before the browser
+lays it out and paints it, as a drawImage is timed before the paint);
+whichever comes first. One warm-up press before them is not counted. Between presses the
 benchmark waits for the kernel to be idle and 150 ms without draws, so every
 press starts from rest. The baseline is measured first and again last, and
 both runs are pooled: the ratio to it is the number to compare across runs
@@ -82,8 +87,11 @@ def measure_notebook(browser, server, notebook: Path, presses: int) -> dict:
         if errors:
             return {"skipped": "cells raised: " + "; ".join(e["text"] for e in errors)}
         census = lab.widget_census(page)
-        if not (census["sliders"] and census["canvases"]):
-            return {"skipped": f"{census['sliders']} sliders, {census['canvases']} ipympl figures"}
+        if not (census["sliders"] and census["figures"]):
+            return {
+                "skipped": f"{census['sliders']} sliders, {census['canvases']} ipympl canvases, "
+                f"{census['scenes']} diagrams"
+            }
         index = lab.choose_slider(page)
         handle = lab.slider_handle(page, index)
         lab.measure_latency(page, path, handle, WARMUP)
@@ -137,7 +145,10 @@ def run(notebooks: list[Path] | None = None, presses: int = 30, *, write: bool =
             stats["p95_over_baseline_p95"] = round(stats["p95_ms"] / base["p95_ms"], 2)
             results[name] = {**stats, "slider": r["slider"]}
     summary = {
-        "what": "key press -> next drawImage into an ipympl canvas, JupyterLab, headless Chromium",
+        "what": (
+            "key press -> next drawImage into an ipympl canvas or new diagram in a .bp-scene, "
+            "JupyterLab, headless Chromium"
+        ),
         "when": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "presses": presses,
         "warmup_presses": WARMUP,

@@ -8,10 +8,9 @@ back after each change and draws only the changed artists over it.
 To stay exact it must know which unchanged artists a full render would draw
 *over* a changed one: those join the changed ones. Whether two artists meet is
 decided by their :class:`Footprint` on the canvas: the thick segments of a
-line and the boxes of texts, markers and patches. A box around a diagonal edge
-of a network diagram would touch every other edge and label; its segments do
-not, so moving one weight repaints that edge and the labels on it, not the
-whole diagram.
+line and the boxes of texts, markers and patches. A box around a diagonal
+line (a step arrow, a steep curve) would touch much of the axes; its segments
+do not, so moving it repaints only what lies on or over it.
 """
 
 from __future__ import annotations
@@ -235,7 +234,7 @@ class Painter:
     a full render draws *over* a changed one, and whose footprint meets it,
     must be drawn over it here too: it joins the moving ones. Artists that
     meet nothing that moves stay in the picture, so a label far from the
-    changing edge of a diagram is not redrawn. When axes limits or labels
+    moving curve is not redrawn. When axes limits or labels
     change, an artist is removed, or an artist changes that is part of the
     picture, the painter takes a new picture first. Until the figure has been
     drawn once, and on canvases that cannot blit, it asks for an ordinary draw.

@@ -10,17 +10,19 @@ Reusable machinery for ``tests/browser`` and ``benchmarks/bench_latency.py``:
   the temporary dir too, not to ``.ipynb_checkpoints/`` next to the notebooks.
 - :func:`launch_chromium`: Debian's ``/usr/bin/chromium`` through Playwright
   (sync API), headless, with a fresh profile and :data:`INIT_SCRIPT`, which
-  timestamps key presses and draws into ipympl canvases.
+  timestamps key presses and figure draws: a drawImage into an ipympl
+  canvas, or a new diagram in a ``.bp-scene`` (:class:`helpers.diagram.Scene`).
 - :func:`open_notebook`, :func:`run_all_cells`, :func:`cell_problems`,
-  :func:`choose_slider`, :func:`snapshot`, :func:`press_and_wait`,
+  :func:`choose_slider`, :func:`snapshot`, :func:`figures_changed`, :func:`press_and_wait`,
   :func:`measure_latency`, :func:`screenshot`, :func:`close_notebook`.
 
 Which slider is moved (:func:`choose_slider`), in this order:
 
 1. the first slider on the page with the CSS class ``drives-figure``
    (``slider.add_class("drives-figure")`` in the notebook);
-2. otherwise the first slider whose cell output also shows an ipympl figure
-   (``widgets.VBox([slider, ..., fig.canvas])``);
+2. otherwise the first slider whose cell output also shows a figure: an
+   ipympl canvas (``widgets.VBox([slider, ..., fig.canvas])``) or a network
+   diagram (an element with the class ``bp-scene``);
 3. otherwise the first slider on the page.
 
 Everything that goes wrong raises :class:`LabError` with a message meant
@@ -65,6 +67,10 @@ CHROMIUM_ARGS = [
 ]
 VIEWPORT = {"width": 1280, "height": 900}
 CANVAS_SELECTOR = ".jupyter-matplotlib-canvas-div canvas"
+# A diagram the browser draws (helpers.diagram.Scene): the widget has the class
+# bp-scene, its markup's root element the class bp-scene-root.
+SCENE_SELECTOR = ".bp-scene"
+SCENE_ROOT_SELECTOR = ".bp-scene .bp-scene-root"
 SLIDER_SELECTOR = ".jp-Notebook .widget-slider"
 HANDLE_SELECTOR = ".noUi-handle"
 TAG_CLASS = "drives-figure"
@@ -80,8 +86,17 @@ USER_SETTINGS = {
     },
 }
 
-# Timestamps every keydown (capture phase, so before the slider sees it) and
-# every drawImage into an ipympl canvas, in performance.now() milliseconds.
+# Timestamps, in performance.now() milliseconds, every keydown (capture phase,
+# so before the slider sees it) and every draw of a figure:
+# - a drawImage into an ipympl canvas (at the call);
+# - a new diagram in a `.bp-scene` (helpers.diagram.Scene, an ipywidgets.HTML
+#   whose content the browser replaces on every step): a MutationObserver sees
+#   the nodes or text change inside it and pushes one timestamp per callback,
+#   taken when the callback runs (the microtask right after the change, before
+#   the browser lays the diagram out and paints it, as drawImage is timed).
+# The script runs before the page's own scripts, when there is no <body> yet:
+# the observer watches `document` itself, which already exists, so nothing
+# is missed.
 INIT_SCRIPT = r"""
 (() => {
   if (window.__labProbe) return;
@@ -98,6 +113,19 @@ INIT_SCRIPT = r"""
     }
     return original.apply(this, args);
   };
+  const inScene = (node) => {
+    const el = node && (node.nodeType === 1 ? node : node.parentElement);
+    return !!(el && el.closest('.bp-scene'));
+  };
+  new MutationObserver((mutations) => {
+    const t = performance.now();
+    for (const m of mutations) {
+      if (inScene(m.target)) {
+        probe.draws.push(t);
+        return;
+      }
+    }
+  }).observe(document, { subtree: true, childList: true, characterData: true });
 })();
 """
 
@@ -568,30 +596,35 @@ def callback_problems(page) -> dict:
 
 
 def widget_census(page) -> dict:
-    return page.evaluate(
-        """(slider) => ({
+    """How many sliders, ipympl canvases and diagrams (``.bp-scene``) the notebook shows;
+    ``figures`` is canvases + scenes."""
+    census = page.evaluate(
+        """([slider, scene]) => ({
           sliders: document.querySelectorAll(slider).length,
           canvases: document.querySelectorAll('.jp-Notebook .jupyter-matplotlib-canvas-div').length,
+          scenes: document.querySelectorAll('.jp-Notebook ' + scene).length,
         })""",
-        SLIDER_SELECTOR,
+        [SLIDER_SELECTOR, SCENE_SELECTOR],
     )
+    census["figures"] = census["canvases"] + census["scenes"]
+    return census
 
 
 def choose_slider(page) -> int | None:
     """Index (among SLIDER_SELECTOR matches) of the slider to move; see the module docstring."""
     return page.evaluate(
-        r"""([sel, tag]) => {
+        r"""([sel, tag, scene]) => {
           const sliders = [...document.querySelectorAll(sel)];
           if (!sliders.length) return null;
           let i = sliders.findIndex((s) => s.classList.contains(tag));
           if (i >= 0) return i;
           i = sliders.findIndex((s) => {
             const area = s.closest('.jp-OutputArea');
-            return area && area.querySelector('.jupyter-matplotlib-canvas-div');
+            return area && area.querySelector('.jupyter-matplotlib-canvas-div, ' + scene);
           });
           return i >= 0 ? i : 0;
         }""",
-        [SLIDER_SELECTOR, TAG_CLASS],
+        [SLIDER_SELECTOR, TAG_CLASS, SCENE_SELECTOR],
     )
 
 
@@ -612,9 +645,19 @@ def slider_handle(page, index: int):
 
 
 def snapshot(page) -> dict:
-    """What the reader sees: numbers in output text (slider readouts apart) and canvas pixels."""
+    """What the reader sees, for comparing before and after a slider moves.
+
+    - ``numbers``: numbers in the outputs' visible text, except slider
+      readouts and the text inside diagrams (that belongs to the figure: a
+      diagram whose labels change while the dashboard's text stays the same
+      must not pass as "a number shown as text changed");
+    - ``readouts``: the sliders' readouts;
+    - ``canvas_hashes``: a hash of each ipympl canvas's pixels;
+    - ``scene_hashes``: a hash of each diagram's markup (``.bp-scene-root``);
+    - ``draws``: how many figure draws the page has seen so far.
+    """
     data = page.evaluate(
-        r"""(canvasSel) => {
+        r"""([canvasSel, sceneRootSel]) => {
           const numbers = [], readouts = [];
           const re = /[-+\u2212]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?/g;
           const areas = document.querySelectorAll('.jp-Notebook .jp-OutputArea-output');
@@ -622,7 +665,7 @@ def snapshot(page) -> dict:
             const walker = document.createTreeWalker(area, NodeFilter.SHOW_TEXT);
             for (let n = walker.nextNode(); n; n = walker.nextNode()) {
               const el = n.parentElement;
-              if (!el || el.closest('script, style, canvas')) continue;
+              if (!el || el.closest('script, style, canvas, .bp-scene')) continue;
               if (!el.getClientRects().length) continue;  // display: none
               const found = n.textContent.match(re);
               if (!found) continue;
@@ -632,13 +675,26 @@ def snapshot(page) -> dict:
             for (const input of inputs) readouts.push(input.value);
           }
           const canvases = [...document.querySelectorAll(canvasSel)].map((c) => c.toDataURL());
-          return { numbers, readouts, canvases, draws: window.__labProbe.draws.length };
+          const scenes = [...document.querySelectorAll(sceneRootSel)].map((s) => s.innerHTML);
+          return { numbers, readouts, canvases, scenes, draws: window.__labProbe.draws.length };
         }""",
-        CANVAS_SELECTOR,
+        [CANVAS_SELECTOR, SCENE_ROOT_SELECTOR],
     )
-    data["canvas_hashes"] = [hashlib.sha1(u.encode()).hexdigest()[:12] for u in data["canvases"]]
-    del data["canvases"]
+    data["canvas_hashes"] = [_hash(u) for u in data.pop("canvases")]
+    data["scene_hashes"] = [_hash(m) for m in data.pop("scenes")]
     return data
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()[:12]
+
+
+def figures_changed(before: dict, after: dict) -> bool:
+    """True if an ipympl canvas's pixels or a diagram's markup differ between two snapshots."""
+    return (
+        before["canvas_hashes"] != after["canvas_hashes"]
+        or before["scene_hashes"] != after["scene_hashes"]
+    )
 
 
 def _aria(handle) -> tuple[float, float, float] | None:
@@ -680,7 +736,10 @@ def _no_redraw(handle, key: str, timeout: float) -> str:
         )
     except Exception as e:  # the handle is gone
         state = f"the handle is gone ({type(e).__name__})"
-    return f"no ipympl redraw within {timeout:.0f} s after pressing {key} on the slider ({state})"
+    return (
+        f"no figure redrew (no ipympl canvas, no diagram) within {timeout:.0f} s "
+        f"after pressing {key} on the slider ({state})"
+    )
 
 
 def _wait_kernel_idle_and_quiet(page, path: str, since_draws: int, quiet_ms: float, timeout: float):
@@ -749,7 +808,10 @@ def wait_page_idle(page, *, idle_ms: float = 10.0, timeout: float = 15.0) -> Non
 
 
 def measure_latency(page, path: str, handle, presses: int = 30, *, timeout: float = 15.0):
-    """Key press → first drawImage into an ipympl canvas, in ms, one press at a time.
+    """Key press → first draw of a figure, in ms, one press at a time.
+
+    A draw is a drawImage into an ipympl canvas or a new diagram in a
+    ``.bp-scene`` (see :data:`INIT_SCRIPT`), whichever comes first.
 
     Each press starts from rest: the kernel idle, no draw for 150 ms, and the
     page's main thread idle.

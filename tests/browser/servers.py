@@ -10,12 +10,13 @@
   else a temporary copy with the metadata tools/slide_meta.py writes.
 - :func:`visible_state`, :func:`press_on_slider`, :func:`foreign_requests`:
   what the reader sees (numbers shown as text, the pixels of ipympl
-  canvases) inside one part of the page, moving a slider from the keyboard,
-  and requests that left the machine.
+  canvases, the markup of diagrams) inside one part of the page, moving a
+  slider from the keyboard, and requests that left the machine.
 
 The browser is the session's ``browser`` fixture (tests/browser/conftest.py,
-:func:`lab.launch_chromium`), whose init script timestamps every draw into an
-ipympl canvas in ``window.__labProbe.draws``.
+:func:`lab.launch_chromium`), whose init script timestamps every draw of a
+figure in ``window.__labProbe.draws``: a drawImage into an ipympl canvas, or
+a new diagram in a ``.bp-scene`` (``helpers.diagram.Scene``).
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ SCREENSHOTS = REPO_ROOT / "build" / "screenshots"
 #: separated by os.pathsep, relative to the repository) or notebook 01.
 DEFAULT_NOTEBOOK = REPO_ROOT / "notebooks" / "01_forward_pass.ipynb"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+#: A figure on the page: an ipympl canvas or a diagram the browser draws.
+FIGURE_SELECTOR = f"{lab.CANVAS_SELECTOR}, {lab.SCENE_SELECTOR}"
 
 
 class ServerError(RuntimeError):
@@ -228,10 +231,11 @@ def foreign_requests(urls: list[str]) -> list[str]:
     )
 
 
-# Numbers shown as text in the scope (slider readouts apart), and the
-# pixels of its ipympl canvases.
+# Numbers shown as text in the scope (slider readouts and the text inside
+# diagrams apart: that is the figure), the pixels of its ipympl canvases and
+# the markup of its diagrams.
 _VISIBLE_STATE = r"""
-(scopeSel) => {
+([scopeSel, canvasSel, sceneRootSel]) => {
   const scope = document.querySelector(scopeSel);
   if (!scope) return null;
   const numbers = [], readouts = [];
@@ -239,7 +243,7 @@ _VISIBLE_STATE = r"""
   const walker = document.createTreeWalker(scope, NodeFilter.SHOW_TEXT);
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
     const el = n.parentElement;
-    if (!el || el.closest('script, style, canvas')) continue;
+    if (!el || el.closest('script, style, canvas, .bp-scene')) continue;
     if (!el.getClientRects().length) continue;
     const found = n.textContent.match(re);
     if (!found) continue;
@@ -248,21 +252,27 @@ _VISIBLE_STATE = r"""
   for (const input of scope.querySelectorAll('.widget-readout input, input.widget-readout')) {
     readouts.push(input.value);
   }
-  const canvases = [...scope.querySelectorAll('.jupyter-matplotlib-canvas-div canvas')]
-    .map((c) => c.toDataURL());
-  return { numbers, readouts, canvases, draws: window.__labProbe.draws.length };
+  const canvases = [...scope.querySelectorAll(canvasSel)].map((c) => c.toDataURL());
+  const scenes = [...scope.querySelectorAll(sceneRootSel)].map((s) => s.innerHTML);
+  return { numbers, readouts, canvases, scenes, draws: window.__labProbe.draws.length };
 }
 """
 
 
 def visible_state(page, scope: str) -> dict:
-    """Numbers shown as text, slider readouts and hashes of the ipympl canvases inside ``scope``."""
-    data = page.evaluate(_VISIBLE_STATE, scope)
+    """Inside ``scope``: numbers shown as text (not in diagrams), slider readouts, hashes
+    of the ipympl canvases' pixels (``canvas_hashes``) and of the diagrams' markup
+    (``scene_hashes``); compare two with :func:`lab.figures_changed`."""
+    data = page.evaluate(_VISIBLE_STATE, [scope, lab.CANVAS_SELECTOR, lab.SCENE_ROOT_SELECTOR])
     if data is None:
         raise AssertionError(f"nothing on the page matches {scope!r}")
-    data["canvas_hashes"] = [hashlib.sha1(u.encode()).hexdigest()[:12] for u in data["canvases"]]
-    del data["canvases"]
+    data["canvas_hashes"] = [_hash(u) for u in data.pop("canvases")]
+    data["scene_hashes"] = [_hash(m) for m in data.pop("scenes")]
     return data
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()[:12]
 
 
 def _aria(handle) -> tuple[float, float, float] | None:
@@ -299,7 +309,8 @@ def press_on_slider(page, handle, presses: int = 3, *, timeout: float = 15.0) ->
             )
         except Exception as e:
             raise AssertionError(
-                f"no ipympl redraw within {timeout:g} s after pressing {key} on the slider"
+                f"no figure redrew (no ipympl canvas, no diagram) within {timeout:g} s "
+                f"after pressing {key} on the slider"
             ) from e
     return keys
 

@@ -2,14 +2,16 @@
 
 1. serve the notebook with ``python tools/app.py NB`` (Voilà, template
    ``course-app``);
-2. wait for the sliders and the ipympl figures; fail if the page asked
-   anything of another machine than this one;
+2. wait for the sliders and the figures (ipympl canvases or network
+   diagrams, ``.bp-scene``); fail if the page asked anything of another
+   machine than this one;
 3. require that no code is shown: no input area, no prompt, and none of the
    notebook's code lines in the page's text;
 4. focus the handle of the slider that drives a figure (class
-   ``drives-figure``, else the first slider in the same output as an ipympl
-   figure), press → three times (one at a time, waiting for each redraw) and
-   require that a number shown as text and the figure's pixels changed;
+   ``drives-figure``, else the first slider in the same output as a figure),
+   press → three times (one at a time, waiting for each redraw) and require
+   that a number shown as text and a figure (a canvas's pixels or a
+   diagram's markup) changed;
 5. screenshot: ``build/screenshots/app-<notebook>.png``.
 
 Which notebook: ``notebooks/01_forward_pass.ipynb``, or those listed in
@@ -24,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from . import servers
+from . import lab, servers
 
 NOTEBOOKS = servers.notebooks_under_test()
 PRESSES = 3
@@ -33,14 +35,14 @@ PAGE = "#rendered_cells"
 
 # Index of the slider to move (see the module docstring); null without one.
 _CHOOSE_SLIDER = r"""
-() => {
+(figure) => {
   const sliders = [...document.querySelectorAll('#rendered_cells .widget-slider')];
   if (!sliders.length) return null;
   let i = sliders.findIndex((s) => s.classList.contains('drives-figure'));
   if (i >= 0) return i;
   i = sliders.findIndex((s) => {
     const area = s.closest('.jp-OutputArea');
-    return area && area.querySelector('.jupyter-matplotlib-canvas-div');
+    return area && area.querySelector(figure);
   });
   return i >= 0 ? i : 0;
 }
@@ -86,17 +88,20 @@ def _check_app(page, server, notebook: Path) -> None:
     shot = servers.SCREENSHOTS / f"app-{notebook.stem}.png"
     page.goto(server.url)
     try:
+        # A canvas counts once it has drawn; a diagram is drawn with its first markup.
         page.wait_for_function(
-            "() => document.querySelector('#rendered_cells .widget-slider .noUi-handle')"
-            " && document.querySelector('#rendered_cells .jupyter-matplotlib-canvas-div canvas')"
-            " && window.__labProbe.draws.length > 0",
+            "([canvas, sceneRoot]) => document.querySelector('#rendered_cells .widget-slider"
+            " .noUi-handle') && ((document.querySelector('#rendered_cells ' + canvas)"
+            " && window.__labProbe.draws.length > 0)"
+            " || document.querySelector('#rendered_cells ' + sceneRoot))",
+            arg=[lab.CANVAS_SELECTOR, lab.SCENE_ROOT_SELECTOR],
             timeout=LOAD_TIMEOUT * 1000,
             polling=200,
         )
     except Exception:
         servers.screenshot(page, shot.name)
         _fail(
-            f"no slider and drawn ipympl figure within {LOAD_TIMEOUT:g} s "
+            f"no slider and drawn figure (ipympl canvas or diagram) within {LOAD_TIMEOUT:g} s "
             f"(page errors: {errors[:3]}; server log:\n{server.log_tail(15)})",
             shot,
         )
@@ -115,7 +120,7 @@ def _check_app(page, server, notebook: Path) -> None:
         servers.screenshot(page, shot.name)
         _fail(f"the app view shows lines of the notebook's code: {leaked[:3]}", shot)
 
-    index = page.evaluate(_CHOOSE_SLIDER)
+    index = page.evaluate(_CHOOSE_SLIDER, servers.FIGURE_SELECTOR)
     slider = page.locator(f"{PAGE} .widget-slider").nth(index)
     handle = slider.locator(".noUi-handle").first
     readout = slider.locator(".widget-readout").first
@@ -132,8 +137,11 @@ def _check_app(page, server, notebook: Path) -> None:
 
     if readout.inner_text() == value_before:
         _fail(f"the slider did not move ({value_before}) after {keys}", shot)
-    if after["canvas_hashes"] == before["canvas_hashes"]:
-        _fail(f"the figure's pixels did not change after {keys}", shot)
+    if not lab.figures_changed(before, after):
+        _fail(
+            f"no figure changed after {keys} (neither a canvas's pixels nor a diagram's markup)",
+            shot,
+        )
     if after["numbers"] == before["numbers"]:
         _fail(
             f"no number shown as text changed after {keys} (numbers: {before['numbers'][:20]})",

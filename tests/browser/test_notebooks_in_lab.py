@@ -9,21 +9,27 @@ For each ``notebooks/*.ipynb`` (and the latency baseline in ``fixtures/``):
    stderr stream that contains a traceback. Other stderr (a ``UserWarning``,
    say) does not fail the test: it is printed in the test's captured output.
    Readers see those pink boxes too, so better avoid them;
-4. if the page shows a slider and an ipympl figure: read the numbers shown as
-   text in the outputs and hash the figure's pixels, press ArrowRight on the
-   slider three times (one press at a time, waiting for each redraw), and
-   require that the pixels changed AND that a number shown as text changed;
+4. if the page shows a slider and a figure (an ipympl canvas, or a network
+   diagram the browser draws: an element with the class ``bp-scene``, see
+   ``helpers.diagram.Scene``): read the numbers shown as text in the outputs
+   and hash the figures (a canvas's pixels, a diagram's markup), press
+   ArrowRight on the slider three times (one press at a time, waiting for
+   each redraw), and require that a figure changed AND that a number shown
+   as text changed (text inside a diagram belongs to the figure: it does
+   not count as text here);
 5. save a screenshot of the whole notebook to ``build/screenshots/NAME.png``.
 
 Conventions for notebook authors
 --------------------------------
 - The slider that is moved: the first slider with the CSS class
   ``drives-figure`` (``slider.add_class("drives-figure")``); else the first
-  slider shown in the same cell output as an ipympl figure (e.g.
-  ``widgets.VBox([slider, label, fig.canvas])``); else the first slider on
-  the page. Make that slider drive a live figure.
-- Its observer must redraw the figure (``fig.canvas.draw_idle()``) and update
-  a number shown as *text* (a ``widgets.Label``/``HTML`` or an
+  slider shown in the same cell output as a figure (e.g.
+  ``widgets.VBox([slider, label, fig.canvas])``, or a diagram's
+  ``scene.widget``); else the first slider on the page. Make that slider
+  drive a live figure.
+- Its observer must redraw the figure (``fig.canvas.draw_idle()``, or
+  ``scene.flush()`` with a changed diagram) and update a number shown as
+  *text* outside the figure (a ``widgets.Label``/``HTML`` or an
   ``widgets.Output`` it prints into). The slider's own readout does not
   count, except for the baseline fixture, which has no text output by design.
 - At its maximum the slider is moved left instead of right.
@@ -104,7 +110,7 @@ def test_notebook_in_lab(notebook: Path, lab_server, browser):
             print(f"{path} cell {s['cell']} wrote to stderr: {s['text'].strip()[:500]}")
 
         census = lab.widget_census(page)
-        if census["sliders"] and census["canvases"]:
+        if census["sliders"] and census["figures"]:
             index = lab.choose_slider(page)
             handle = lab.slider_handle(page, index)
             before = lab.snapshot(page)
@@ -116,8 +122,10 @@ def test_notebook_in_lab(notebook: Path, lab_server, browser):
             where = f"after {PRESSES} × ArrowRight on {lab.slider_description(page, index)}"
             _check(
                 path,
-                before["canvas_hashes"] != after["canvas_hashes"],
-                f"{where} the ipympl figure's pixels did not change",
+                lab.figures_changed(before, after),
+                f"{where} no figure on the page changed (compared: the pixels of "
+                f"{census['canvases']} ipympl canvas(es), the markup of "
+                f"{census['scenes']} diagram(s))",
                 shot,
             )
             if is_baseline:
@@ -136,7 +144,10 @@ def test_notebook_in_lab(notebook: Path, lab_server, browser):
             for s in lab.callback_problems(page)["stderr"]:
                 print(f"{path}: the slider's observer wrote to stderr: {s['text'].strip()[:500]}")
         else:
-            print(f"{path}: {census['sliders']} sliders, {census['canvases']} figures: not moved")
+            print(
+                f"{path}: {census['sliders']} sliders, {census['canvases']} ipympl canvases, "
+                f"{census['scenes']} diagrams: not moved"
+            )
         js = lab.js_problems(page)
         _check(
             path,

@@ -6,12 +6,14 @@
    metadata tools/slide_meta.py would write;
 2. wait for reveal and the widgets; fail if the page asked anything of
    another machine than this one, or if reveal.js did not load;
-3. find the first slide that holds a slider and an ipympl figure, and go
-   there with → from the first slide, as a presenter would;
+3. find the first slide that holds a slider and a figure (an ipympl canvas
+   or a network diagram, ``.bp-scene``), and go there with → from the first
+   slide, as a presenter would;
 4. focus the slider's handle, press → three times (one at a time, waiting
    for each redraw) and require that the slide did not change, and that a
-   number shown as text and the figure's pixels did; then PageDown (what a
-   presenter's clicker sends) must go on to the next slide;
+   number shown as text and a figure (a canvas's pixels or a diagram's
+   markup) did; then PageDown (what a presenter's clicker sends) must go on
+   to the next slide;
 5. screenshots: ``build/screenshots/slides-<notebook>-first.png`` and
    ``slides-<notebook>-moved.png``.
 
@@ -27,21 +29,21 @@ from pathlib import Path
 
 import pytest
 
-from . import servers
+from . import lab, servers
 
 NOTEBOOKS = servers.notebooks_under_test()
 PRESSES = 3
 LOAD_TIMEOUT = 45.0
 
-# The innermost slide on show, and the first slide holding a slider and an
-# ipympl figure (a slider with the class drives-figure first).
+# The innermost slide on show, and the first slide holding a slider and a
+# figure (a slider with the class drives-figure first).
 PRESENT = ".reveal .slides section.present:not(.stack)"
 _FIND_TARGET = r"""
-() => {
+(figure) => {
   const leaves = [...document.querySelectorAll('.reveal .slides section')]
     .filter((s) => !s.querySelector('section'));
   const live = leaves.filter((s) => s.querySelector('.widget-slider')
-    && s.querySelector('.jupyter-matplotlib-canvas-div canvas'));
+    && s.querySelector(figure));
   if (!live.length) return null;
   const tagged = live.find((s) => s.querySelector('.widget-slider.drives-figure'));
   const slide = tagged || live[0];
@@ -89,9 +91,11 @@ def _check_slides(page, server, stem: str) -> None:
     page.goto(server.url)
     try:
         page.wait_for_function(
-            "() => window.Reveal && Reveal.isReady && Reveal.isReady()"
+            "(figure) => window.Reveal && Reveal.isReady && Reveal.isReady()"
             " && document.querySelector('.reveal .slides .widget-slider .noUi-handle')"
-            " && document.querySelector('.reveal .jupyter-matplotlib-canvas-div canvas')",
+            " && document.querySelector('.reveal') && document.querySelector('.reveal')"
+            ".querySelector(figure)",
+            arg=servers.FIGURE_SELECTOR,
             timeout=LOAD_TIMEOUT * 1000,
             polling=200,
         )
@@ -99,7 +103,8 @@ def _check_slides(page, server, stem: str) -> None:
         servers.screenshot(page, first_shot.name)
         ready = page.evaluate("() => typeof window.Reveal")
         _fail(
-            f"no reveal deck with sliders and an ipympl figure within {LOAD_TIMEOUT:g} s "
+            f"no reveal deck with sliders and a figure (ipympl canvas or diagram) within "
+            f"{LOAD_TIMEOUT:g} s "
             f"(typeof Reveal: {ready}; page errors: {errors[:3]}; server log:\n"
             f"{server.log_tail(15)})",
             first_shot,
@@ -114,9 +119,9 @@ def _check_slides(page, server, stem: str) -> None:
     if foreign:
         _fail(f"the slides asked other machines for: {foreign}", first_shot)
 
-    target = page.evaluate(_FIND_TARGET)
+    target = page.evaluate(_FIND_TARGET, servers.FIGURE_SELECTOR)
     if target is None:
-        _fail("no slide holds both a slider and an ipympl figure", first_shot)
+        _fail("no slide holds both a slider and a figure (ipympl canvas or diagram)", first_shot)
     wanted = target["indices"]
 
     # → from the first slide, as a presenter would (focus on the page, not a widget).
@@ -137,8 +142,8 @@ def _check_slides(page, server, stem: str) -> None:
     )
     page.wait_for_timeout(300)
     before = servers.visible_state(page, PRESENT)
-    if not before["canvas_hashes"]:
-        _fail("the slide with the slider shows no ipympl canvas", moved_shot)
+    if not (before["canvas_hashes"] or before["scene_hashes"]):
+        _fail("the slide with the slider shows no figure (ipympl canvas or diagram)", moved_shot)
 
     slider = page.locator(f"{PRESENT} .widget-slider").nth(target["slider"])
     handle = slider.locator(".noUi-handle").first
@@ -157,8 +162,12 @@ def _check_slides(page, server, stem: str) -> None:
         _fail(f"{'/'.join(keys)} on the slider changed the slide to {indices}", moved_shot)
     if readout.inner_text() == value_before:
         _fail(f"the slider did not move ({value_before}) after {keys}", moved_shot)
-    if after["canvas_hashes"] == before["canvas_hashes"]:
-        _fail(f"the figure's pixels did not change after {keys}", moved_shot)
+    if not lab.figures_changed(before, after):
+        _fail(
+            f"no figure on the slide changed after {keys} (neither a canvas's pixels "
+            "nor a diagram's markup)",
+            moved_shot,
+        )
     if after["numbers"] == before["numbers"]:
         _fail(
             f"no number shown as text on the slide changed after {keys} "
