@@ -297,7 +297,8 @@ class LearningRateExplorer(Dashboard):
         ax.yaxis.set_minor_locator(NullLocator())
         ax.set_xlabel("step")
         ax.set_ylabel("error E")
-        ax.set_title("Training at this learning rate", loc="left")
+        # A title at a given height (y=1) is not re-placed at every full render.
+        ax.set_title("Training at this learning rate", loc="left", y=1.0)
         (self.curve,) = ax.plot([], [], color=COLORS["positive"], lw=1.6)
         (self.marker,) = ax.plot([], [], "o", color=COLORS["positive"], ms=6)
         # Where a run diverged: a line at that step and a cross at the top edge.
@@ -317,7 +318,7 @@ class LearningRateExplorer(Dashboard):
         ax.set_xlim(sweep.lrs.min(), sweep.lrs.max())
         ax.set_xlabel("learning rate lr")
         ax.set_ylabel(f"error after {regimes.epochs} steps")
-        ax.set_title(f"{len(sweep.lrs)} learning rates", loc="left")
+        ax.set_title(f"{len(sweep.lrs)} learning rates", loc="left", y=1.0)
 
         final = np.maximum(sweep.final_errors, ERROR_FLOOR)
         sane = ~sweep.diverged
