@@ -697,6 +697,45 @@ def figures_changed(before: dict, after: dict) -> bool:
     )
 
 
+def diagram_overflow(page) -> list[str]:
+    """Diagram labels the browser laid out where they do not fit, as messages.
+
+    Every label must lie inside its diagram, and a label centred in a unit
+    (a circle) inside that circle: the browser sizes text with its own font,
+    so only the browser can tell whether six figures fit in a unit.
+    """
+    return page.evaluate(
+        r"""() => {
+          const bad = [];
+          const tol = 1.5;
+          for (const root of document.querySelectorAll('.bp-scene-root')) {
+            const r = root.getBoundingClientRect();
+            const circles = [...root.querySelectorAll('svg circle')].map((c) => {
+              const b = c.getBoundingClientRect();
+              return { x: (b.left + b.right) / 2, y: (b.top + b.bottom) / 2, r: b.width / 2 };
+            });
+            for (const label of root.querySelectorAll('.bp-label')) {
+              const b = label.getBoundingClientRect();
+              const text = JSON.stringify(label.textContent);
+              if (b.left < r.left - tol || b.right > r.right + tol
+                  || b.top < r.top - tol || b.bottom > r.bottom + tol) {
+                bad.push(`${text} reaches outside its diagram`);
+                continue;
+              }
+              const cx = (b.left + b.right) / 2, cy = (b.top + b.bottom) / 2;
+              const unit = circles.find((c) => Math.hypot(cx - c.x, cy - c.y) < 2);
+              if (!unit) continue;
+              const corners = [[b.left, b.top], [b.right, b.top], [b.left, b.bottom],
+                               [b.right, b.bottom]];
+              const far = Math.max(...corners.map(([x, y]) => Math.hypot(x - unit.x, y - unit.y)));
+              if (far > unit.r + tol) bad.push(`${text} spills over the rim of its unit`);
+            }
+          }
+          return bad;
+        }"""
+    )
+
+
 def _aria(handle) -> tuple[float, float, float] | None:
     vals = handle.evaluate(
         "(h) => ['aria-valuenow', 'aria-valuemin', 'aria-valuemax']"

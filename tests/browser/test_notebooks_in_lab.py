@@ -16,7 +16,8 @@ For each ``notebooks/*.ipynb`` (and the latency baseline in ``fixtures/``):
    ArrowRight on the slider three times (one press at a time, waiting for
    each redraw), and require that a figure changed AND that a number shown
    as text changed (text inside a diagram belongs to the figure: it does
-   not count as text here);
+   not count as text here); every label of a diagram must fit inside the
+   diagram, and a unit's label inside its circle;
 5. save a screenshot of the whole notebook to ``build/screenshots/NAME.png``.
 
 Conventions for notebook authors
@@ -141,6 +142,8 @@ def test_notebook_in_lab(notebook: Path, lab_server, browser):
                 f", after {after['numbers'] or after['readouts']}",
                 shot,
             )
+            overflow = lab.diagram_overflow(page)
+            _check(path, not overflow, f"{where}: " + "; ".join(overflow), shot)
             for s in lab.callback_problems(page)["stderr"]:
                 print(f"{path}: the slider's observer wrote to stderr: {s['text'].strip()[:500]}")
         else:
