@@ -252,6 +252,7 @@ class Painter:
         self._picture_key = None
         self._footprints = {}  # id(artist) -> footprint of an artist in the picture
         self._moving_prints = {}  # id(artist) -> footprint of a moving artist when last drawn
+        self._axis_regions = {}  # an axis in one frame of its axes -> where it paints
         self._members = set()  # the artists the figure had when the picture was taken
         self._painted = set()  # those that drew something in it
         self._drawn = False
@@ -447,24 +448,39 @@ class Painter:
         if bounds is None:
             return False
         inner = axis.axes.bbox
-        key = ("axis", id(axis))
-        if key not in self._footprints:
-            outer = axis.get_tightbbox(renderer)
-            region = inner if outer is None else Bbox.union([outer, inner])
+        ax = axis.axes
+        # Where an axis paints depends on its own axes' frame only, so it is kept
+        # while that frame stays, even when another axes' frame changes.
+        key = (
+            id(axis),
+            self._key()[:2],
+            tuple(ax.get_xlim()),
+            tuple(ax.get_ylim()),
+            ax.axison,
+            axis.label.get_text(),
+        )
+        if key not in self._axis_regions:
+            if len(self._axis_regions) > 256:
+                self._axis_regions.clear()
             ticks = [*axis.majorTicks[:1], *axis.minorTicks[:1]]
             reach = max(
                 (t._size if t._tickdir in ("in", "inout") else 0.0 for t in ticks), default=0.0
             )
             inset = inner.padded(-self.fig.dpi / 72.0 * reach)
             grid = any(t.gridline.get_visible() for t in axis.get_major_ticks()[:1])
-            self._footprints[key] = (Footprint.of_bbox(region, self.margin), inset, grid)
-        region, inset, grid = self._footprints[key]
+            self._axis_regions[key] = [None, inset, grid]
+        entry = self._axis_regions[key]
+        _region, inset, grid = entry
         if grid and footprint.overlaps(Footprint.of_bbox(inner)):
             return True
-        if not footprint.overlaps(region):
-            return False
         x0, y0, x1, y1 = bounds
-        return not (inset.x0 <= x0 and x1 <= inset.x1 and inset.y0 <= y0 and y1 <= inset.y1)
+        if inset.x0 <= x0 and x1 <= inset.x1 and inset.y0 <= y0 and y1 <= inset.y1:
+            return False  # inside the axes, clear of the ticks: no need to know their extent
+        if entry[0] is None:  # the ticks' and labels' extent costs a layout: only when asked
+            outer = axis.get_tightbbox(renderer)
+            region = inner if outer is None else Bbox.union([outer, inner])
+            entry[0] = Footprint.of_bbox(region, self.margin)
+        return footprint.overlaps(entry[0])
 
     def _covered(self, sequence, moving, renderer):
         """The unchanged artists that a full render draws over a moving one they meet."""

@@ -20,9 +20,11 @@ __all__ = [
     "broken_artists",
     "fmt",
     "decade_limits",
+    "decade_ticks",
     "live_figure",
     "nice_ceiling",
     "node_names",
+    "pin_axis_labels",
     "step_arrow",
     "sticky_log_limits",
     "text_scale",
@@ -144,6 +146,71 @@ def nice_ceiling(value):
 def decade_limits(lo, hi):
     """``(lo, hi)`` widened to whole powers of ten, for a log axis that stays put."""
     return 10.0 ** np.floor(np.log10(lo)), 10.0 ** np.ceil(np.log10(hi))
+
+
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def _decade_label(value, _pos=None):
+    """``10⁻⁶`` for a whole power of ten; nothing for the ticks between decades."""
+    if not (np.isfinite(value) and value > 0):
+        return ""
+    exponent = float(np.log10(value))
+    k = round(exponent)
+    if abs(exponent - k) > 1e-9:
+        return ""
+    return "10" + str(k).translate(_SUPERSCRIPT)
+
+
+def decade_ticks(axis):
+    """Label a log ``axis`` (``ax.xaxis`` or ``ax.yaxis``) 10⁻⁶, 10⁰, 10³ in plain text.
+
+    matplotlib's own labels are typeset as math, and the first time each label
+    appears typesetting it takes tens of milliseconds: a slider step that shows
+    two new decades would stall. Plain text with superscript digits looks the
+    same and costs what any short label costs.
+    """
+    axis.set_major_formatter(mpl.ticker.FuncFormatter(_decade_label))
+    axis.set_minor_formatter(mpl.ticker.NullFormatter())
+
+
+def pin_axis_labels(ax, widest_y_label=None):
+    """Fix the axis labels of ``ax`` where matplotlib puts them now, with room for
+    y tick labels as wide as ``widest_y_label`` (e.g. ``"10⁻³⁰"``).
+
+    matplotlib places each axis label beyond the widest tick label at every
+    full render, which costs a fifth of the render. A live figure whose limits
+    change (and with them its tick labels) renders faster with its labels
+    fixed; the x label sits where it sits (one-line tick labels are all as
+    tall), and the y label leaves room for the widest tick label given.
+    Call it once the figure's layout is final.
+    """
+    fig = ax.get_figure(root=True)
+    renderer = fig.canvas.get_renderer()
+    fig.draw_without_rendering()
+    box = ax.bbox
+    x_label = ax.xaxis.label
+    x_label_y = x_label.get_transform().transform(x_label.get_position())[1]
+    ax.xaxis.set_label_coords(0.5, (x_label_y - box.y0) / box.height)
+    y_label = ax.yaxis.label
+    x_now = y_label.get_transform().transform(y_label.get_position())[0]
+    # The label clears the tick labels inside the view (matplotlib draws no others).
+    lo, hi = sorted(ax.get_ylim())
+    locs, labels = ax.yaxis.get_majorticklocs(), ax.get_yticklabels()
+    shown = [
+        t.get_window_extent(renderer).width
+        for loc, t in zip(locs, labels)
+        if lo <= loc <= hi and t.get_text()
+    ]
+    widest = max(shown, default=0.0)
+    if widest_y_label is not None:
+        tick = ax.yaxis.get_major_ticks()[0].label1
+        width, _h, _d = renderer.get_text_width_height_descent(
+            widest_y_label, tick.get_fontproperties(), ismath=False
+        )
+        widest_needed = max(widest, width)
+        x_now -= widest_needed - widest
+    ax.yaxis.set_label_coords((x_now - box.x0) / box.width, 0.5)
 
 
 def sticky_log_limits(current, lo, hi, spare=1, slack=2, bounds=(0.0, np.inf)):

@@ -16,9 +16,11 @@ import pytest  # noqa: E402
 from helpers.plots import (  # noqa: E402
     COLORS,
     apply_style,
+    decade_ticks,
     fmt,
     live_figure,
     node_names,
+    pin_axis_labels,
     sticky_log_limits,
 )
 
@@ -170,3 +172,67 @@ def test_a_steady_frame_moves_only_when_it_must_and_reset_restores_the_first(nam
     assert changes <= len(values) // 3, f"the frame moved {changes} times in {len(values)} steps"
     dashboard.reset()
     assert ax.get_ylim() == start
+
+
+# -- log axes: plain-text decades, labels placed once -------------------------------------
+
+
+def tick_texts(axis):
+    lo, hi = sorted(axis.get_view_interval())
+    return [
+        t.get_text()
+        for loc, t in zip(axis.get_majorticklocs(), axis.get_majorticklabels())
+        if lo <= loc <= hi
+    ]
+
+
+def test_decade_ticks_are_plain_text_powers_of_ten():
+    fig, ax = live_figure(4.0, 3.0)
+    ax.set_yscale("log")
+    decade_ticks(ax.yaxis)
+    ax.set_ylim(1e-31, 1e4)
+    ax.yaxis.set_major_locator(mpl.ticker.LogLocator(numticks=50))
+    fig.canvas.draw()
+    texts = tick_texts(ax.yaxis)
+    assert "10⁻³¹" in texts and "10⁰" in texts and "10⁴" in texts
+    assert not any("$" in t for t in texts)  # nothing for mathtext to typeset
+    formatter = ax.yaxis.get_major_formatter()
+    assert formatter(2e-3) == "" and formatter(1e-3) == "10⁻³" and formatter(10.0) == "10¹"
+
+
+def label_gaps(fig, ax):
+    """Pixels between each axis label and the tick labels next to it."""
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    lo, hi = sorted(ax.get_ylim())
+    ticks = [
+        t.get_window_extent(r)
+        for loc, t in zip(ax.yaxis.get_majorticklocs(), ax.get_yticklabels())
+        if lo <= loc <= hi and t.get_text()
+    ]
+    y_gap = min(t.x0 for t in ticks) - ax.yaxis.label.get_window_extent(r).x1
+    x_ticks = [t.get_window_extent(r) for t in ax.get_xticklabels() if t.get_text()]
+    x_gap = min(t.y0 for t in x_ticks) - ax.xaxis.label.get_window_extent(r).y1
+    return y_gap, x_gap
+
+
+def test_pinned_labels_clear_the_widest_tick_labels():
+    fig, ax = live_figure(4.0, 3.0)
+    fig.subplots_adjust(left=0.25)  # room for the widest labels
+    ax.set_yscale("log")
+    decade_ticks(ax.yaxis)
+    ax.set_xlabel("step")
+    ax.set_ylabel("error")
+    ax.set_ylim(1, 1e3)
+    ax.set_xlim(0, 300)
+    pad = ax.yaxis.labelpad * fig.dpi / 72
+    auto = label_gaps(fig, ax)
+    assert auto == pytest.approx((pad, pad))
+    pin_axis_labels(ax, widest_y_label="10⁻³¹")
+    y_gap, x_gap = label_gaps(fig, ax)
+    assert x_gap == pytest.approx(pad)
+    assert y_gap > pad  # room left for wider labels
+    ax.set_ylim(1e-31, 1e4)  # the widest labels: the gap is what matplotlib leaves
+    ax.set_xlim(0, 25)
+    assert label_gaps(fig, ax) == pytest.approx((pad, pad), abs=0.5)
+    assert ax.yaxis.label.get_window_extent(fig.canvas.get_renderer()).x0 >= 0

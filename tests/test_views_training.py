@@ -503,3 +503,27 @@ def test_a_run_that_converges_ends_where_its_rate_is_stable():
     # and a rate just below the starting bound ends where the bound is below it
     run = expected_history(0.022)
     assert stability_bound(run.layers, EX.x) < 0.022 < stability_bound(EX.layers, EX.x)
+
+
+@pytest.mark.parametrize("lr", [0.001, 0.01, 0.022, 0.024, 0.03, 0.1])
+def test_axis_labels_stay_clear_of_the_tick_labels(lr):
+    """The labels are placed once (for speed); whatever frame a rate gets, they
+    keep at least matplotlib's own gap from the tick labels."""
+    explorer = LearningRateExplorer()
+    explorer.update(lr=lr)
+    fig = explorer.fig
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    pad = 4.0 * fig.dpi / 72 - 0.5
+    for ax in (explorer.ax_run, explorer.ax_sweep):
+        lo, hi = sorted(ax.get_ylim())
+        ticks = [
+            t.get_window_extent(r)
+            for loc, t in zip(ax.yaxis.get_majorticklocs(), ax.get_yticklabels())
+            if lo <= loc <= hi and t.get_text()
+        ]
+        label = ax.yaxis.label.get_window_extent(r)
+        assert min(t.x0 for t in ticks) - label.x1 >= pad
+        assert label.x0 >= 0
+        x_ticks = [t.get_window_extent(r) for t in ax.get_xticklabels() if t.get_text()]
+        assert min(t.y0 for t in x_ticks) - ax.xaxis.label.get_window_extent(r).y1 >= pad

@@ -20,7 +20,7 @@ import numpy as np
 from matplotlib.colors import LinearSegmentedColormap
 
 from ..network import backward, error, forward, layers_from_sizes, sgd_step
-from ..plots import COLORS, fmt, live_figure
+from ..plots import COLORS, decade_ticks, fmt, live_figure
 from ..widgets import Dashboard
 
 __all__ = [
@@ -226,6 +226,7 @@ class GradientFlowDashboard(Dashboard):
         fig.subplots_adjust(left=0.12, right=0.97, bottom=0.16, top=0.88)
         self.ax = ax
         ax.set_yscale("log")
+        decade_ticks(ax.yaxis)
         ax.set_xlabel("layer (1 = nearest the input, last = output)")
         ax.set_ylabel("‖∂E/∂W‖")
         ax.set_xlim(0.5, self.MAX_DEPTH + 1.5)
@@ -441,6 +442,7 @@ class XorDashboard(Dashboard):
         ax_e.semilogy(epochs, net_errors, color=COLORS["positive"], lw=2, label="2-3-1 network")
         ax_e.semilogy(epochs, single_errors, color=COLORS["negative"], lw=2, label="single layer")
         self.cursor = ax_e.axvline(epoch, color=COLORS["neutral"], lw=1, ls="--")
+        decade_ticks(ax_e.yaxis)
         ax_e.set_xlabel("epoch")
         ax_e.set_ylabel("error E")
         ax_e.legend(loc="lower left", frameon=False, fontsize="x-small")
