@@ -15,6 +15,8 @@ do not, so moving it repaints only what lies on or over it.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import numpy as np
 from matplotlib.axis import Axis
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -253,6 +255,9 @@ class Painter:
         self._footprints = {}  # id(artist) -> footprint of an artist in the picture
         self._moving_prints = {}  # id(artist) -> footprint of a moving artist when last drawn
         self._axis_regions = {}  # an axis in one frame of its axes -> where it paints
+        self._frames = {}  # id(axes) -> its frame when the picture was taken
+        self._layers = {}  # id(axes) -> (state, region, pixels) of an axes drawn alone
+        self.layers_reused = 0  # axes pasted from an earlier picture instead of rendered
         self._members = set()  # the artists the figure had when the picture was taken
         self._painted = set()  # those that drew something in it
         self._drawn = False
@@ -265,6 +270,27 @@ class Painter:
         """Take a new picture at the next paint (after a change the painter cannot see)."""
         self._picture = None
 
+    def prepare(self):
+        """Take the picture now, and in a figure of several axes render each axes
+        alone too, so that a new frame in one panel later renders that panel only.
+
+        The first paint does this (the first move of a slider costs a little
+        more). Only once the figure has been shown: the page's own first draw of
+        an ipympl canvas must come before any other render of it.
+        """
+        if self._picture is None:
+            self._take_picture(self._sequence())
+        if len(self.fig.axes) < 2 or self.fig.get_layout_engine() is not None:
+            return
+        renderer = self.fig.canvas.get_renderer()
+        moving = {id(a) for a in self.moving}
+        with self._leaving_out_moving():
+            for ax in self.fig.axes:
+                state = self._layer_state(ax, moving)
+                cached = self._layers.get(id(ax))
+                if ax.get_visible() and (cached is None or cached[0] != state):
+                    self._render_layer(ax, state, renderer)
+
     def add_moving(self, *artists):
         """Keep ``artists`` out of the picture from the start: those a dashboard will
         change (a curve, a marker shown only sometimes), so that their first change
@@ -273,17 +299,19 @@ class Painter:
         self.moving += [a for a in artists if id(a) not in known]
         self._picture = None
 
+    @staticmethod
+    def _frame(ax):
+        """What an axes' frame (limits, axis labels) depends on."""
+        return (
+            tuple(ax.get_xlim()),
+            tuple(ax.get_ylim()),
+            ax.axison,
+            ax.xaxis.label.get_text(),
+            ax.yaxis.label.get_text(),
+        )
+
     def _key(self):
-        frames = [
-            (
-                tuple(ax.get_xlim()),
-                tuple(ax.get_ylim()),
-                ax.axison,
-                ax.xaxis.label.get_text(),
-                ax.yaxis.label.get_text(),
-            )
-            for ax in self.fig.axes
-        ]
+        frames = [self._frame(ax) for ax in self.fig.axes]
         return self.fig.canvas.get_width_height(physical=True), self.fig.dpi, frames
 
     @staticmethod
@@ -537,31 +565,147 @@ class Painter:
         renderer = canvas.get_renderer()
         covered = self._covered(sequence, moving, renderer)
         if new or covered or removed or self._picture is None or self._picture_key != key:
+            first = self._picture is None
             rank = {id(a): k for k, a in enumerate(sequence)}
             self.moving = sorted(moving + covered, key=lambda a: rank[id(a)])
             self._take_picture(sequence)
+            if first:
+                self.prepare()
         canvas.restore_region(self._picture)
         for artist in self.moving:
             artist.draw(renderer)
         canvas.blit(self.fig.bbox)
         self.blits += 1
 
+    @contextmanager
+    def _leaving_out_moving(self):
+        """Renders inside leave the moving artists out (as animated ones)."""
+        animated = [a.get_animated() for a in self.moving]
+        for artist in self.moving:
+            artist.set_animated(True)  # a full render leaves animated artists out
+        try:
+            yield
+        finally:
+            for artist, flag in zip(self.moving, animated):
+                artist.set_animated(flag)
+
     def _take_picture(self, sequence):
         """Render everything but the moving artists once, and keep that picture.
 
         ``sequence`` is the figure's artists in drawing order (:meth:`_sequence`)."""
         canvas = self.fig.canvas
-        animated = [a.get_animated() for a in self.moving]
-        for artist in self.moving:
-            artist.set_animated(True)  # a full render leaves animated artists out
-        try:
-            FigureCanvasAgg.draw(canvas)  # render here, without sending a frame to the page
+        with self._leaving_out_moving():
+            if not self._render_keeping_axes():
+                FigureCanvasAgg.draw(canvas)  # render here, without sending a frame to the page
             self._picture = canvas.copy_from_bbox(self.fig.bbox)
-        finally:
-            for artist, flag in zip(self.moving, animated):
-                artist.set_animated(flag)
+        self._frames = {id(ax): self._frame(ax) for ax in self.fig.axes}
         self._picture_key = self._key()
         self._members = {id(a) for a in sequence}
         self._painted = {id(a) for a in sequence if self._draws_something(a)}
         self._footprints = {}
         self.full_draws += 1
+
+    # -- a new frame in one axes leaves the others' pixels as they were --------
+
+    def _render_keeping_axes(self):
+        """Render a new picture in which the axes whose frame did not change are
+        pasted from a rendering of each alone, kept from earlier pictures.
+
+        When one panel of a figure gets new limits, a full render would redraw
+        every panel. Here only the panels whose frame changed are rendered; an
+        unchanged panel is pasted, drawn once alone over the figure's
+        background. That is exact only if nothing else paints where the pasted
+        panel lies: after rendering the rest, that region must still be pure
+        background, or the picture is rendered in full instead. Returns whether
+        the picture was made this way.
+        """
+        fig, canvas = self.fig, self.fig.canvas
+        axes = [ax for ax in fig.axes if ax.get_visible()]
+        if (
+            self._picture is None
+            or len(axes) < 2
+            or fig.get_layout_engine() is not None
+            or self._picture_key is None
+            or self._picture_key[:2] != self._key()[:2]
+        ):
+            return False
+        kept = [ax for ax in axes if self._frames.get(id(ax)) == self._frame(ax)]
+        if not kept or len(kept) == len(axes):
+            return False
+        renderer = canvas.get_renderer()
+        moving = {id(a) for a in self.moving}
+        layers = []
+        for ax in kept:
+            state = self._layer_state(ax, moving)
+            cached = self._layers.get(id(ax))
+            if cached is None or cached[0] != state:
+                cached = self._render_layer(ax, state, renderer)
+                if cached is None:
+                    return False
+            layers.append((ax, cached))
+        for ax in kept:
+            ax.set_visible(False)
+        try:
+            FigureCanvasAgg.draw(canvas)
+        finally:
+            for ax in kept:
+                ax.set_visible(True)
+        pixels = np.asarray(canvas.buffer_rgba())
+        background = np.array(
+            [round(255 * v) for v in fig.patch.get_facecolor()], dtype=pixels.dtype
+        )
+        for _ax, (_state, box, _region) in layers:
+            rows, cols = self._pixel_slices(box, pixels.shape[0])
+            if not (pixels[rows, cols] == background).all():
+                return False  # something else paints there: render in full
+        for ax, (_state, _box, region) in layers:
+            canvas.restore_region(region)
+            ax.stale = False
+            self.layers_reused += 1
+        return True
+
+    def _layer_state(self, ax, moving):
+        """What a rendering of ``ax`` alone depends on: its frame, its artists and
+        which of them move (those are left out). ``moving`` holds their ids."""
+        children = ax.get_children()
+        return (
+            self._frame(ax),
+            frozenset(id(c) for c in children),
+            frozenset(id(c) for c in children if id(c) in moving),
+        )
+
+    def _render_layer(self, ax, state, renderer):
+        """``ax`` rendered alone over the figure's background: (state, box, pixels)."""
+        fig, canvas = self.fig, self.fig.canvas
+        extent = ax.get_tightbbox(
+            renderer, bbox_extra_artists=[c for c in ax.get_children() if c.get_visible()]
+        )
+        if extent is None:
+            return None
+        width, height = canvas.get_width_height(physical=True)
+        pad = self.margin
+        box = Bbox.from_extents(
+            max(0, np.floor(extent.x0 - pad)),
+            max(0, np.floor(extent.y0 - pad)),
+            min(width, np.ceil(extent.x1 + pad)),
+            min(height, np.ceil(extent.y1 + pad)),
+        )
+        others = [a for a in fig.get_children() if a is not ax and a is not fig.patch]
+        shown = [(a, a.get_visible(), a.stale) for a in others]
+        for a, _visible, _stale in shown:
+            a.set_visible(False)
+        try:
+            FigureCanvasAgg.draw(canvas)
+            region = canvas.copy_from_bbox(box)
+        finally:
+            for a, visible, stale in shown:
+                a.set_visible(visible)
+                a.stale = stale
+        self._layers[id(ax)] = (state, box, region)
+        return self._layers[id(ax)]
+
+    @staticmethod
+    def _pixel_slices(box, height):
+        """Rows and columns of the canvas buffer (top row first) inside ``box``."""
+        x0, y0, x1, y1 = (int(v) for v in box.extents)
+        return slice(height - y1, height - y0), slice(x0, x1)

@@ -108,3 +108,55 @@ def test_a_declared_live_artist_needs_no_new_picture_when_it_first_appears():
     canvas.draw()
     assert (painted == pixels(canvas)).all()
     assert painter.full_draws - pictures <= 1  # at most the frame, never the marks
+
+
+def assert_exact(dashboard, what):
+    canvas = dashboard.fig.canvas
+    painted = pixels(canvas)
+    canvas.draw()
+    differ = (painted != pixels(canvas)).any(axis=-1)
+    assert not differ.any(), f"{differ.sum()} pixels differ from a full render {what}"
+
+
+def test_a_new_frame_in_one_panel_keeps_the_other_panel_as_it_was():
+    """The explorer's run panel gets new limits near the stability bound; the sweep
+    panel beside it is pasted from a rendering of it alone, made at the first
+    paint, instead of being rendered again."""
+    from helpers.views.training import LearningRateExplorer
+
+    explorer = LearningRateExplorer()
+    try:
+        explorer.update(lr=0.022)  # the first paint renders each panel alone too
+        painter = explorer._painter
+        pictures = painter.full_draws
+        for lr in (0.023, 0.024, 0.025, 0.029, 0.03, 0.031, 0.01, 0.05):
+            explorer.update(lr=lr)
+            assert_exact(explorer, f"at lr {lr}")
+        assert painter.full_draws > pictures  # the run panel's frame did change
+        assert painter.layers_reused >= 2
+    finally:
+        plt.close(explorer.fig)
+
+
+def test_a_panel_is_not_pasted_where_something_else_paints():
+    """A figure-level text over the sweep panel: pasting that panel would hide it,
+    so the picture is rendered in full, and the result is still exact."""
+    from helpers.views.training import LearningRateExplorer
+
+    explorer = LearningRateExplorer()
+    try:
+        fig = explorer.fig
+        fig.text(0.6, 0.35, "OVER THE SWEEP", fontsize=10, color="red")
+        fig.canvas.draw()  # drawn once: part of the picture, not a moving artist
+        explorer.update(lr=0.022)
+        assert not any(
+            a.get_text() == "OVER THE SWEEP" for a in fig.texts if a in explorer._painter.moving
+        )
+        painter = explorer._painter
+        reused = painter.layers_reused
+        for lr in (0.024, 0.03):
+            explorer.update(lr=lr)
+            assert_exact(explorer, f"at lr {lr}")
+        assert painter.layers_reused == reused
+    finally:
+        plt.close(explorer.fig)
