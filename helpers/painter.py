@@ -481,7 +481,8 @@ class Painter:
         # while that frame stays, even when another axes' frame changes.
         key = (
             id(axis),
-            self._key()[:2],
+            self.fig.canvas.get_width_height(physical=True),
+            self.fig.dpi,
             tuple(ax.get_xlim()),
             tuple(ax.get_ylim()),
             ax.axison,

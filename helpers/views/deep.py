@@ -445,7 +445,15 @@ class XorDashboard(Dashboard):
         decade_ticks(ax_e.yaxis)
         ax_e.set_xlabel("epoch")
         ax_e.set_ylabel("error E")
-        ax_e.legend(loc="lower left", frameon=False, fontsize="x-small")
+        # Above the plot, where the epoch cursor never passes over it (and repaints it).
+        ax_e.legend(
+            loc="lower left",
+            bbox_to_anchor=(0.0, 1.0),
+            ncols=2,
+            frameon=False,
+            fontsize="x-small",
+            borderaxespad=1.0,
+        )
         self.axes = axes
         super().__init__(controls, fig)
         self.refresh()

@@ -125,7 +125,10 @@ class ErrorDashboard(Dashboard):
         half = max(6.0, 1.3 * abs(y_hat - y))
         grid = np.linspace(y - half, y + half, 101)
         parabola = np.array([squared_error(v, y) for v in grid])
-        self.parabola.set_data(grid, parabola)
+        if not np.array_equal(self.parabola.get_ydata(), parabola) or not np.array_equal(
+            self.parabola.get_xdata(), grid
+        ):
+            self.parabola.set_data(grid, parabola)  # unchanged, it is not repainted
         self.point_y.set_data([y_hat], [E])
         self.miss.set_data([y, y_hat], [0.0, 0.0])
         reach = 0.2 * half
