@@ -575,6 +575,12 @@ class Painter:
         canvas.restore_region(self._picture)
         for artist in self.moving:
             artist.draw(renderer)
+        if hasattr(canvas, "_force_full"):
+            # ipympl sends each frame as a difference from the one before, and a
+            # browser that skips one (frames arriving back to back) keeps stale
+            # pixels from then on (matplotlib issue #19116). A whole frame costs
+            # about 3 ms more to encode and cannot go stale.
+            canvas._force_full = True
         canvas.blit(self.fig.bbox)
         self.blits += 1
 

@@ -563,7 +563,8 @@ def cell_problems(page, notebook_path: str) -> dict:
 # console.error messages that mean a widget did not render. Others are printed,
 # not failed on: ipympl 0.10 sometimes logs "Error setting state: Failed to
 # execute 'drawImage' ... 'broken' state" when a frame arrives while the
-# previous one is still decoding; the next frame draws and nothing is lost.
+# previous one is still decoding. The dashboards send whole frames (see
+# helpers/painter.py), so the next frame draws and nothing stays stale.
 FATAL_CONSOLE = ("Could not create a view", "Error displaying widget", "Failed to load model class")
 
 
