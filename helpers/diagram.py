@@ -28,7 +28,7 @@ import numpy as np
 from .network import Layer, forward, weight_names
 from .plots import COLORS, fmt, node_names, text_scale
 
-__all__ = ["Label", "NetworkDiagram", "Scene", "Shape", "ShapeGroup"]
+__all__ = ["Label", "NetworkDiagram", "Scene", "Shape", "ShapeGroup", "shown_values"]
 
 #: Pixels per point: the course's figures are drawn at 100 dots per inch.
 PX = 100 / 72
@@ -429,6 +429,34 @@ class Scene:
         return {"text/html": self.markup(), "text/plain": self.summary()}
 
 
+#: A weighted sum this small against the size of its terms is float round-off.
+ROUND_OFF = 1e-12
+
+
+def shown_values(layers, trace):
+    """Every unit's z and value as a diagram shows them: ``(zs, values)``, lists of
+    1-D arrays by layer (``zs[0]`` is None: inputs have no sum).
+
+    A sum whose terms cancel exactly on paper (8·0.43 − 8·0.43) comes out of
+    floating point as about 10⁻¹⁶, and would be written −8.882·10⁻¹⁶; a sum
+    within :data:`ROUND_OFF` of the size of its terms is shown as 0 instead,
+    and so is a unit's value that is only that round-off passed on.
+    """
+    with np.errstate(all="ignore"):
+        values = [np.array(np.asarray(a, dtype=float)[0]) for a in trace.a]
+        zs = [None] + [np.array(np.asarray(z, dtype=float)[0]) for z in trace.z]
+        for n, layer in enumerate(layers):
+            W = np.asarray(layer.W, dtype=float)
+            b = np.zeros(W.shape[1]) if layer.b is None else np.asarray(layer.b, dtype=float)
+            size = np.abs(values[n]) @ np.abs(W) + np.abs(b)
+            noise = np.abs(zs[n + 1]) <= ROUND_OFF * size
+            zs[n + 1] = np.where(noise, 0.0, zs[n + 1])
+            values[n + 1] = np.where(
+                noise & (np.abs(values[n + 1]) <= ROUND_OFF * size), 0.0, values[n + 1]
+            )
+    return zs, values
+
+
 class NetworkDiagram:
     """A fully connected network that shows its current values, drawn on a :class:`Scene`.
 
@@ -526,9 +554,8 @@ class NetworkDiagram:
         pass's :class:`~helpers.network.Trace`, so a caller need not run it twice.
         """
         trace = forward(layers, x, activation)
-        with np.errstate(all="ignore"):
-            values = [np.asarray(a)[0] for a in trace.a]
-            zs = [None] + [np.asarray(z)[0] for z in trace.z]
+        zs, values = shown_values(layers, trace)
+        self.values = values  # what the units show, by layer
         dead = []
         for layer, names in enumerate(self.names):
             for j, name in enumerate(names):

@@ -58,6 +58,27 @@ def gradients_at(example, weights, x=None, target=None, activation=None):
     return layers, trace, E, to_named(backward(layers, trace, target))
 
 
+def as_shown(trace, layers, layer, j):
+    """``(z, value)`` of unit ``j`` of ``layer`` as a diagram must show them: a sum
+    within 1e-12 of the size of its terms is float round-off (8·0.43 − 8·0.43
+    comes out as about 10⁻¹⁶) and is shown as 0, and so is a value that is only
+    that round-off passed on. Inputs have no sum: ``z`` is None."""
+    value = float(np.asarray(trace.a[layer])[0][j])
+    if layer == 0:
+        return None, value
+    z = float(np.asarray(trace.z[layer - 1])[0][j])
+    below = np.asarray(trace.a[layer - 1])[0]
+    L = layers[layer - 1]
+    size = sum(abs(float(a * w)) for a, w in zip(below, np.asarray(L.W)[:, j]))
+    if L.b is not None:
+        size += abs(float(np.asarray(L.b)[j]))
+    if abs(z) <= 1e-12 * size:
+        z = 0.0
+        if abs(value) <= 1e-12 * size:
+            value = 0.0
+    return z, value
+
+
 # A number as fmt() writes it: a true minus sign, and ·10^k for large and small ones.
 _NUMBER = r"(∞|−∞|undefined|[−-]?\d+(?:\.\d+)?(?:·10\^[−-]?\d+)?)"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from oracles import assert_shows, gradients_at, oracle, point_of, weights_of
+from oracles import as_shown, assert_shows, gradients_at, oracle, point_of, weights_of
 
 from helpers.network import error, forward, from_named, numerical_gradient, to_named, weight_names
 from helpers.plots import fmt
@@ -18,10 +18,11 @@ from helpers.plots import fmt
 REL = 1e-9
 
 
-def unit_values(trace, names):
-    """Every unit's value by name, from the layers of ``trace``."""
+def unit_values(trace, names, layers):
+    """Every unit's value by name, from the layers of ``trace``, with float
+    round-off taken as 0 (:func:`~tests.oracles.as_shown`)."""
     return {
-        name: float(np.asarray(trace.a[layer])[0][j])
+        name: as_shown(trace, layers, layer, j)[1]
         for layer, row in enumerate(names)
         for j, name in enumerate(row)
     }
@@ -61,7 +62,7 @@ def forward_pass(d):
     x = [values[f"i{k + 1}"] for k in range(len(d.example.x))]
     layers = from_named(weights, d.example.layers)
     trace = forward(layers, x)
-    shown = unit_values(trace, d.diagram.names)
+    shown = unit_values(trace, d.diagram.names, layers)
     for name, value in shown.items():
         assert d.diagram.node_text[name].get_text() == f"{name}\n{fmt(value, 6)}"
     for name, w in weights.items():
@@ -150,7 +151,7 @@ def step_view(d):
 def check_backward_diagram(d, layers, trace, g, names_shown=None):
     """Units show the forward values; edges show each weight and ∂E/∂w (``names_shown``)."""
     diagram = d.diagram
-    for name, value in unit_values(trace, diagram.names).items():
+    for name, value in unit_values(trace, diagram.names, layers).items():
         assert diagram.node_text[name].get_text() == f"{name}\n{fmt(value)}"
     weights = to_named(layers)
     for name, w in weights.items():

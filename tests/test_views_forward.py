@@ -286,3 +286,14 @@ def test_example_figure_is_a_still_drawing_with_six_figure_values():
     assert scene.widget.value == scene.markup()  # drawn, ready to show
     assert {"i1\n8", "i2\n12", "h1\n8.4", "h2\n1.76", "ŷ\n2.2136"} <= texts
     assert {f"{name}={value:g}" for name, value in WORKED_EXAMPLE.named.items()} <= texts
+
+
+def test_sums_that_cancel_show_zero_not_round_off(dash):
+    """−4·(−1.72) + 8·(−0.86) is 0 on paper and 8.9·10⁻¹⁶ in floating point, with w2
+    as a slider snapped to its step holds it (−2 + 114·0.01): 0 is shown."""
+    w2 = -2 + 114 * 0.01
+    assert w2 != -0.86  # the slider's value carries the round-off
+    dash.update(w1=-1.72, w2=w2, i1=-4.0, i2=8.0)
+    assert dash.diagram.node_text["h1"].get_text() == "h1\n0"
+    assert dash.sum_texts["h1"].get_text().splitlines()[-1].strip() == "= 0"
+    assert "10^" not in " ".join(all_texts(dash))

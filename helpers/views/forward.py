@@ -67,15 +67,17 @@ def course_diagram(scene, sizes):
     return NetworkDiagram(scene, sizes, label_position=0.36, radius=22.0, edge_label_size="small")
 
 
-def show_values(diagram, trace):
-    """Write every unit's value from ``trace`` into its node, to ``DIGITS`` figures.
+def show_values(diagram):
+    """Write every unit's value into its node, to ``DIGITS`` figures: the values of
+    the diagram's last :meth:`~helpers.diagram.NetworkDiagram.update`, with float
+    round-off shown as 0 (:func:`~helpers.diagram.shown_values`).
 
     Returns the values by unit name, ``{"i1": 8.0, …, "ŷ": 2.2136}``.
     """
     shown = {}
     for layer, names in enumerate(diagram.names):
         for j, name in enumerate(names):
-            shown[name] = float(trace.a[layer][0][j])
+            shown[name] = float(diagram.values[layer][j])  # round-off shown as 0
             diagram.node_text[name].set_text(f"{name}\n{fmt(shown[name], DIGITS)}")
     return shown
 
@@ -90,8 +92,8 @@ def example_figure(example=WORKED_EXAMPLE, weight_scale=2.0):
     )
     layers = example.layers
     diagram = course_diagram(scene, [L.W.shape[0] for L in layers] + [layers[-1].W.shape[1]])
-    trace = diagram.update(layers, example.x, example.activation, weight_scale=weight_scale)
-    show_values(diagram, trace)
+    diagram.update(layers, example.x, example.activation, weight_scale=weight_scale)
+    show_values(diagram)
     scene.flush()
     return scene
 
@@ -144,7 +146,7 @@ class ForwardPassDashboard(Dashboard):
         trace = self.diagram.update(layers, x, weight_scale=self.weight_scale)
 
         # The nodes and the sums show the same values, to DIGITS figures.
-        shown = show_values(self.diagram, trace)
+        shown = show_values(self.diagram)
         for unit, feeds in self._feeds.items():
             pairs = [(shown[src], weights[w]) for src, w in feeds]
             self.sum_texts[unit].set_text(

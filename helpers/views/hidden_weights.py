@@ -133,7 +133,9 @@ class BackwardDiagramDashboard(Dashboard):
         layers = from_named(weights, ex.layers)
         trace = forward(layers, ex.x)
         grads = backward(layers, trace, target)
-        self.diagram.update(layers, ex.x, grads=grads)
+        # Edges reach full width at the sliders' end, |w| = 2, as in notebook 01.
+        scale = max(abs(c.min) for n, c in self.controls.items() if n != "y")
+        self.diagram.update(layers, ex.x, grads=grads, weight_scale=scale)
         delta, signals = hidden_signals(layers, trace, target)
         self.notes.show(delta, signals, self.out_names, target=values["y"])
 
