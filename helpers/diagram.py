@@ -72,6 +72,24 @@ def _font_size(size):
     return float(size)
 
 
+#: An arrowhead's length and width, in points.
+ARROW = 6.5
+
+
+def _arrow_id(color):
+    return "bp-arrow-" + mpl.colors.to_hex(color)[1:]
+
+
+def _arrow_marker(color):
+    """An SVG marker: an arrowhead in ``color`` whose base sits on a line's end."""
+    size = _num(ARROW * PX * text_scale())
+    return (
+        f'<marker id="{_arrow_id(color)}" viewBox="0 0 10 10" refX="0" refY="5" '
+        f'markerUnits="userSpaceOnUse" markerWidth="{size}" markerHeight="{size}" '
+        f'orient="auto"><path d="M0,0L10,5L0,10z" fill="{_css_color(color)}"/></marker>'
+    )
+
+
 class _Item:
     """Something drawn on a scene: changed in place, drawn in ``zorder`` order."""
 
@@ -94,9 +112,23 @@ class Shape(_Item):
     the scene has 100 pixels to the inch).
     """
 
-    def __init__(self, scene, kind, xy, *, color, width, alpha=1.0, face=None, radius=0.0, zorder):
+    def __init__(
+        self,
+        scene,
+        kind,
+        xy,
+        *,
+        color,
+        width,
+        alpha=1.0,
+        face=None,
+        radius=0.0,
+        zorder,
+        arrow=False,
+    ):
         super().__init__(scene, zorder)
         self.kind = kind
+        self.arrow = arrow  # an arrowhead just beyond the last point
         self.xy = np.asarray(xy, dtype=float).reshape(-1, 2)
         self.color = color
         self.width = float(width)
@@ -122,7 +154,8 @@ class Shape(_Item):
                 f'fill="{_css_color(self.face)}" {stroke}/>'
             )
         path = " ".join(f"{_num(x)},{_num(y)}" for x, y in points)
-        return f'<polyline points="{path}" fill="none" {stroke} stroke-linecap="butt"/>'
+        head = f' marker-end="url(#{_arrow_id(self.color)})"' if self.arrow else ""
+        return f'<polyline points="{path}" fill="none" {stroke} stroke-linecap="butt"{head}/>'
 
 
 class ShapeGroup:
@@ -327,10 +360,21 @@ class Scene:
             (y1 - y) / (y1 - y0) * self.height_px,
         )
 
+    def to_data(self, px, py):
+        """Pixels from the scene's top-left corner to data coordinates."""
+        (x0, x1), (y0, y1) = self.xlim, self.ylim
+        return (
+            x0 + px / self.width_px * (x1 - x0),
+            y1 - py / self.height_px * (y1 - y0),
+        )
+
     # -- items ------------------------------------------------------------
 
-    def line(self, xs, ys, color="#333333", width=1.5, alpha=1.0, zorder=2, visible=True):
-        """A line through the points ``xs``, ``ys``; ``width`` in points."""
+    def line(
+        self, xs, ys, color="#333333", width=1.5, alpha=1.0, zorder=2, visible=True, arrow=False
+    ):
+        """A line through the points ``xs``, ``ys``; ``width`` in points. With
+        ``arrow`` an arrowhead (:data:`ARROW` points long) continues it."""
         shape = Shape(
             self,
             "line",
@@ -339,6 +383,7 @@ class Scene:
             width=width,
             alpha=alpha,
             zorder=zorder,
+            arrow=arrow,
         )
         shape.set_visible(visible)
         self.shapes.append(shape)
@@ -374,7 +419,9 @@ class Scene:
         labels = sorted(
             (t for t in self.labels if t.get_visible() and t.text), key=lambda t: t.zorder
         )
-        svg = "".join(s._markup() for s in shapes)
+        heads = sorted({mpl.colors.to_hex(s.color) for s in shapes if s.arrow})
+        defs = "".join(_arrow_marker(c) for c in heads)
+        svg = (f"<defs>{defs}</defs>" if defs else "") + "".join(s._markup() for s in shapes)
         text = "".join(t._markup() for t in labels)
         aria = f' aria-label="{html.escape(self.label)}"' if self.label else ""
         return (
@@ -423,10 +470,113 @@ class Scene:
         head = f"{self.label}: " if self.label else ""
         return head + "; ".join(parts)
 
+    def to_figure(self):
+        """The scene as a still matplotlib figure, the same size, with the same items.
+
+        For what must show without a browser drawing it: a notebook saved with its
+        outputs (an untrusted notebook shows no SVG), a handout, a slide image.
+        """
+        from matplotlib.figure import Figure
+        from matplotlib.transforms import offset_copy
+
+        k = text_scale()
+        fig = Figure(figsize=(self.width_px / 100, self.height_px / 100), dpi=100)
+        ax = fig.add_axes((0, 0, 1, 1))
+        ax.set_xlim(*self.xlim)
+        ax.set_ylim(*self.ylim)
+        ax.set_axis_off()
+        for shape in self.shapes:
+            if not shape.get_visible():
+                continue
+            xs, ys = shape.xy[:, 0], shape.xy[:, 1]
+            if shape.kind == "circle":
+                ax.plot(
+                    xs,
+                    ys,
+                    "o",
+                    ms=2 * shape.radius * k,
+                    mfc=shape.face,
+                    mec=shape.color,
+                    mew=shape.width * k,
+                    zorder=shape.zorder,
+                )
+            else:
+                ax.plot(
+                    xs,
+                    ys,
+                    color=shape.color,
+                    lw=shape.width * k,
+                    alpha=shape.alpha,
+                    solid_capstyle="butt",
+                    zorder=shape.zorder,
+                )
+                if shape.arrow and len(shape.xy) > 1:
+                    ax.fill(
+                        *self._arrowhead(shape.xy[-2], shape.xy[-1]),
+                        color=shape.color,
+                        lw=0,
+                        zorder=shape.zorder,
+                    )
+        for label in self.labels:
+            if not (label.get_visible() and label.text):
+                continue
+            bbox = None
+            if label.box:
+                b = label.box
+                bbox = {
+                    "boxstyle": f"round,pad={b.get('pad', 2.0) * k / label.size:.3f}",
+                    "fc": b.get("fc", "white"),
+                    "ec": b.get("ec", "none"),
+                    "lw": b.get("lw", 1.0) * k,
+                    "alpha": b.get("alpha", 1.0),
+                }
+            where = offset_copy(
+                ax.transData, fig=fig, x=label.offset[0] * k, y=label.offset[1] * k, units="points"
+            )
+            ax.text(
+                label.x,
+                label.y,
+                label.text,
+                transform=where,
+                ha=label.ha,
+                va=label.va,
+                multialignment=label.ha,
+                fontsize=label.size,
+                color=label.color,
+                family="DejaVu Sans Mono" if label.family == "mono" else None,
+                fontweight=label.weight,
+                bbox=bbox,
+                zorder=10 + label.zorder,
+            )
+        return fig
+
+    def _arrowhead(self, before, end):
+        """The corners of the arrowhead that continues the line ``before``→``end``,
+        as data x and y lists (the same triangle the SVG marker draws)."""
+        (p0, q0), (p1, q1) = self.to_pixels(*before), self.to_pixels(*end)
+        length = float(np.hypot(p1 - p0, q1 - q0)) or 1.0
+        ux, uy = (p1 - p0) / length, (q1 - q0) / length
+        size = ARROW * PX * text_scale()
+        corners = [
+            (p1 - uy * size / 2, q1 + ux * size / 2),
+            (p1 + ux * size, q1 + uy * size),
+            (p1 + uy * size / 2, q1 - ux * size / 2),
+        ]
+        xs, ys = zip(*(self.to_data(px, py) for px, py in corners))
+        return list(xs), list(ys)
+
     def _repr_mimebundle_(self, **kwargs):
-        # Shown on its own (a still drawing), the scene is plain HTML, which stays
-        # in the saved notebook; a dashboard shows its live widget instead.
-        return {"text/html": self.markup(), "text/plain": self.summary()}
+        # Shown on its own (a still drawing) the scene is a picture, which every
+        # notebook viewer shows, trusted or not; a dashboard shows its live widget.
+        import base64
+        import io
+
+        buffer = io.BytesIO()
+        self.to_figure().savefig(buffer, format="png", dpi=100)
+        return {
+            "image/png": base64.b64encode(buffer.getvalue()).decode("ascii"),
+            "text/plain": self.summary(),
+        }
 
 
 #: A weighted sum this small against the size of its terms is float round-off.
@@ -515,7 +665,7 @@ class NetworkDiagram:
                     [x0, x1], [y0, y1], COLORS["gradient"], alpha=0.45, zorder=1, visible=gradients
                 )
             )
-            lines.append(scene.line([x0, x1], [y0, y1], COLORS["positive"], zorder=2))
+            lines.append(scene.line([x0, x1], [y0, y1], COLORS["positive"], zorder=2, arrow=True))
         self.glow = ShapeGroup(glow)
         self.lines = ShapeGroup(lines)
         if radius is None:
@@ -526,11 +676,13 @@ class NetworkDiagram:
                 x, y = self.pos[name]
                 self._units[name] = scene.circle(x, y, radius, face=COLORS["node"], zorder=3)
         self.nodes = ShapeGroup(self._units.values())
+        self._fit_edges()
         self.node_text = {}
         for names in self.names:
             for name in names:
                 x, y = self.pos[name]
                 self.node_text[name] = scene.text(x, y, name, size="small", zorder=4)
+        self.label_position = label_position
         self.edge_text = {}
         if edge_labels:
             box = {"fc": "white", "alpha": 0.85, "pad": 1.2}
@@ -546,6 +698,24 @@ class NetworkDiagram:
                     box=box,
                     zorder=5,
                 )
+
+    def _fit_edges(self):
+        """Each edge runs from its source unit to just short of its target's rim,
+        where its arrowhead (and its glow) ends."""
+        k = text_scale()
+        for (*_w, s, t), line, halo in zip(self._edges, self.lines.members, self.glow.members):
+            (p0, q0), (p1, q1) = (self.scene.to_pixels(*self.pos[u]) for u in (s, t))
+            length = float(np.hypot(p1 - p0, q1 - q0))
+            rim = self._units[t].radius * PX * k + 1.0
+            if length <= rim + ARROW * PX * k:
+                continue
+            ux, uy = (p1 - p0) / length, (q1 - q0) / length
+            tip = self.scene.to_data(p1 - rim * ux, q1 - rim * uy)
+            base = self.scene.to_data(
+                p1 - (rim + ARROW * PX * k) * ux, q1 - (rim + ARROW * PX * k) * uy
+            )
+            line.set_data([self.pos[s][0], base[0]], [self.pos[s][1], base[1]])
+            halo.set_data([self.pos[s][0], tip[0]], [self.pos[s][1], tip[1]])
 
     def update(self, layers, x, activation="linear", grads=None, weight_scale=1.0):
         """Show ``layers`` applied to input ``x``; with ``grads`` also each ∂E/∂w.
@@ -594,4 +764,30 @@ class NetworkDiagram:
             if grads is not None:
                 label += f"\n∂E/∂{wname}={fmt(g[k], 4)}"
             self.edge_text[wname].set_text(label)
+            self._place_edge_label(k)
         return trace
+
+    def _place_edge_label(self, k):
+        """Put edge ``k``'s label at ``label_position`` along the edge, or further
+        from the source unit if the label would cover it there.
+
+        The browser lays the text out, so its size is estimated: 0.6 em a
+        character (DejaVu Sans's digits are 0.64 em, its narrow letters less)
+        and 1.2 em a line, plus the box's padding.
+        """
+        wname, *_rest, s, t = self._edges[k]
+        label = self.edge_text[wname]
+        (x0, y0), (x1, y1) = self.pos[s], self.pos[t]
+        (p0, q0), (p1, q1) = self.scene.to_pixels(x0, y0), self.scene.to_pixels(x1, y1)
+        length = float(np.hypot(p1 - p0, q1 - q0))
+        f = self.label_position
+        if length > 0:
+            lines = label.get_text().splitlines() or [""]
+            em = label.get_fontsize() * PX
+            pad = 2 * (label.box or {}).get("pad", 0.0) * PX * text_scale()
+            width = 0.6 * em * max(len(line) for line in lines) + 1.4 * pad
+            height = 1.2 * em * len(lines) + pad
+            along = (abs(p1 - p0) * width + abs(q1 - q0) * height) / (2 * length)
+            radius = self._units[s].radius * PX * text_scale()
+            f = min(max(f, (radius + along + 3.0) / length), 0.5)
+        label.set_position((x0 + f * (x1 - x0), y0 + f * (y1 - y0)))

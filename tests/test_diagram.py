@@ -7,7 +7,7 @@ import matplotlib.colors as mcolors
 import numpy as np
 import pytest
 
-from helpers.diagram import NetworkDiagram, Scene
+from helpers.diagram import ARROW, NetworkDiagram, Scene
 from helpers.examples import WORKED_EXAMPLE
 from helpers.network import Layer, backward, forward, layers_from_sizes
 from helpers.plots import COLORS, apply_style
@@ -31,7 +31,7 @@ def label_texts(scene):
 
 def shapes(scene):
     svg = parse(scene).find("svg")
-    return list(svg)
+    return [e for e in svg if e.tag != "defs"]
 
 
 # -- Scene --------------------------------------------------------------------------
@@ -145,8 +145,20 @@ def test_edges_join_the_units_the_weights_name():
         "w5": ("h1", "ŷ"),
         "w6": ("h2", "ŷ"),
     }
+    scene = d.scene
+    rim = d.nodes.get_radii()[0] * 100 / 72 + 1
+    arrow = ARROW * 100 / 72
     for segment, (source, target) in zip(d.lines.get_segments(), joins.values()):
-        np.testing.assert_allclose(segment, [d.pos[source], d.pos[target]])
+        # From the source's centre towards the target, ending an arrowhead short of its rim.
+        start, end = (np.array(scene.to_pixels(*p)) for p in segment)
+        a, b = (np.array(scene.to_pixels(*d.pos[u])) for u in (source, target))
+        np.testing.assert_allclose(start, a, atol=1e-9)
+        assert np.hypot(*(b - end)) == pytest.approx(rim + arrow)
+        direction = (b - a) / np.hypot(*(b - a))
+        assert (end - a) @ direction == pytest.approx(np.hypot(*(end - a)))  # on the line
+    heads = parse(scene).find("svg").find("defs")
+    assert [m.tag for m in heads] == ["marker"]  # one arrowhead, in the edges' blue
+    assert all(s.get("marker-end") for s in shapes(scene) if s.tag == "polyline")
 
 
 def test_units_are_drawn_over_the_edges_and_labels_over_both():
@@ -249,3 +261,29 @@ def test_huge_weights_give_finite_widths():
     assert np.all(np.isfinite(d.lines.get_linewidths()))
     assert d.node_text["ŷ"].get_text() == "ŷ\n2·10^12"
     assert d.scene.problems() == []
+
+
+def test_a_still_scene_is_a_picture_with_the_same_texts():
+    """Shown on its own (not in a dashboard) a scene is a PNG, which every notebook
+    viewer shows, trusted or not, drawn by matplotlib from the same items."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    d = diagram(gradients=True)
+    trace = forward(WORKED_EXAMPLE.layers, WORKED_EXAMPLE.x)
+    d.update(
+        WORKED_EXAMPLE.layers,
+        WORKED_EXAMPLE.x,
+        grads=backward(WORKED_EXAMPLE.layers, trace, WORKED_EXAMPLE.target),
+    )
+    bundle = d.scene._repr_mimebundle_()
+    assert set(bundle) == {"image/png", "text/plain"}
+    image = Image.open(io.BytesIO(base64.b64decode(bundle["image/png"])))
+    assert image.size == (d.scene.width_px, d.scene.height_px)
+    fig = d.scene.to_figure()
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.texts] == d.scene.texts()
+    assert len(ax.lines) == len([s for s in d.scene.shapes if s.get_visible()])
+    assert "ŷ 2.214" in bundle["text/plain"]
