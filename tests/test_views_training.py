@@ -527,3 +527,11 @@ def test_axis_labels_stay_clear_of_the_tick_labels(lr):
         assert label.x0 >= 0
         x_ticks = [t.get_window_extent(r) for t in ax.get_xticklabels() if t.get_text()]
         assert min(t.y0 for t in x_ticks) - ax.xaxis.label.get_window_extent(r).y1 >= pad
+    # The "lr" label riding on the sweep panel's top edge stays under its title.
+    title = explorer.ax_sweep.get_title(loc="left")
+    title_box = next(
+        t
+        for t in explorer.ax_sweep.texts + [explorer.ax_sweep._left_title]
+        if t.get_text() == title
+    ).get_window_extent(r)
+    assert explorer.lr_text.get_window_extent(r).y1 <= title_box.y0

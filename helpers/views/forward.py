@@ -64,7 +64,7 @@ def course_diagram(scene, sizes):
     Larger weight labels and units than the default, so that six-figure
     values fit in the circles.
     """
-    return NetworkDiagram(scene, sizes, label_position=0.36, radius=22.0, edge_label_size="small")
+    return NetworkDiagram(scene, sizes, label_position=0.36, radius=24.0, edge_label_size="small")
 
 
 def show_values(diagram):

@@ -182,6 +182,10 @@ def _play_step(epochs):
     return max(d for d in range(1, most + 1) if epochs % d == 0)
 
 
+#: Points between the explorer's panels and their titles: room for the "lr" label.
+_TITLE_PAD = 13.0
+
+
 class LearningRateExplorer(Dashboard):
     """Train the worked example live at any learning rate, and see where it sits among all rates.
 
@@ -311,7 +315,7 @@ class LearningRateExplorer(Dashboard):
         ax.set_xlabel("step")
         ax.set_ylabel("error E")
         # A title at a given height (y=1) is not re-placed at every full render.
-        ax.set_title("Training at this learning rate", loc="left", y=1.0)
+        ax.set_title("Training at this learning rate", loc="left", y=1.0, pad=_TITLE_PAD)
         (self.curve,) = ax.plot([], [], color=COLORS["positive"], lw=1.6)
         (self.marker,) = ax.plot([], [], "o", color=COLORS["positive"], ms=6)
         # Where a run diverged: a line at that step and a cross at the top edge.
@@ -333,7 +337,8 @@ class LearningRateExplorer(Dashboard):
         ax.set_xlim(sweep.lrs.min(), sweep.lrs.max())
         ax.set_xlabel("learning rate lr")
         ax.set_ylabel(f"error after {regimes.epochs} steps")
-        ax.set_title(f"{len(sweep.lrs)} learning rates", loc="left", y=1.0)
+        # Above the "lr" label that rides on the top edge.
+        ax.set_title(f"{len(sweep.lrs)} learning rates", loc="left", y=1.0, pad=_TITLE_PAD)
 
         final = np.maximum(sweep.final_errors, ERROR_FLOOR)
         sane = ~sweep.diverged
