@@ -66,8 +66,9 @@ def summarise(latency, updates, sweep):
 
 
 def print_summary(summary):
+    width = max([len("notebook")] + [len(r["notebook"]) for r in summary["rows"]])
     head = (
-        f"{'notebook':32} {'p50':>6} {'p95':>6} {'base p50':>8} {'base p95':>8} "
+        f"{'notebook':{width}} {'p50':>6} {'p95':>6} {'base p50':>8} {'base p95':>8} "
         f"{'p95/base':>8} {'rebuild/update':>14}  target"
     )
     print(head)
@@ -75,7 +76,7 @@ def print_summary(summary):
     for r in summary["rows"]:
         ratio = "-" if r["rebuild_over_update"] is None else f"{r['rebuild_over_update']:.1f}x"
         print(
-            f"{r['notebook']:32} {r['p50_ms']:6.1f} {r['p95_ms']:6.1f} "
+            f"{r['notebook']:{width}} {r['p50_ms']:6.1f} {r['p95_ms']:6.1f} "
             f"{r['baseline_p50_ms']:8.1f} {r['baseline_p95_ms']:8.1f} "
             f"{r['p95_over_baseline_p95']:8.2f} {ratio:>14}  "
             f"{'met' if r['meets_target'] else 'MISSED'}"
