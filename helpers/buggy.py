@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .network import Layer, activation_derivative, forward, numerical_gradient
+from .text import fmt
 
 __all__ = [
     "BUGGY",
@@ -347,11 +348,11 @@ def _compare(name, given, reference):
     worst = errors[worst_key]
     status = verdict(worst)
     if status == "fine":
-        text = f"passes: largest relative error {worst:.1e} (rounding only)."
+        text = f"passes: largest relative error {fmt(worst, 2)} (rounding only)."
     else:
         wrong = [k for k, e in errors.items() if verdict(e) != "fine"]
         text = (
-            f"{status}: largest relative error {worst:.1e} (in ∂E/∂{worst_key}); "
+            f"{status}: largest relative error {fmt(worst, 2)} (in ∂E/∂{worst_key}); "
             f"off: {', '.join(wrong)}."
         )
     return Check(name, status, text, errors, worst)

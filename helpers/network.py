@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .text import fmt
+
 __all__ = [
     "ACTIVATIONS",
     "DEFAULT_MAX_ERROR",
@@ -465,21 +467,21 @@ class History:
         """One plain sentence about how training went."""
         if self.diverged_at is None:
             return (
-                f"lr = {self.lr:g}: after {self.epochs} steps the error is {self.final_error:.4g}."
+                f"lr = {self.lr:g}: after {self.epochs} steps the error is {fmt(self.final_error)}."
             )
         why = (
             "the error overflowed"
             if np.isinf(self.max_error)
-            else f"the error passed {self.max_error:.0e} or overflowed"
+            else f"the error passed {fmt(self.max_error)} or overflowed"
         )
         if self.diverged_at == 0:
-            limit = f"past {self.max_error:.0e}"
+            limit = f"past {fmt(self.max_error)}"
             if np.isinf(self.max_error):
                 limit = "too large to compute"
             return f"lr = {self.lr:g}: the starting error is already {limit}."
         return (
             f"lr = {self.lr:g}: training diverged at step {self.diverged_at} ({why}); "
-            f"the last sane error was {self.final_error:.4g} at step {self.diverged_at - 1}."
+            f"the last sane error was {fmt(self.final_error)} at step {self.diverged_at - 1}."
         )
 
 

@@ -14,6 +14,8 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 
+from .text import fmt, superscript
+
 __all__ = [
     "COLORS",
     "apply_style",
@@ -25,6 +27,7 @@ __all__ = [
     "nice_ceiling",
     "node_names",
     "pin_axis_labels",
+    "place_point_labels",
     "step_arrow",
     "sticky_log_limits",
     "text_scale",
@@ -115,18 +118,6 @@ def live_figure(width=8.0, height=3.5, nrows=1, ncols=1, **kwargs):
     return fig, axes
 
 
-def fmt(value, digits=4):
-    """A number as a student reads it: ``digits`` significant figures and a true minus sign."""
-    value = float(value)
-    if not np.isfinite(value):
-        return "∞" if value > 0 else ("−∞" if value < 0 else "undefined")
-    text = f"{value:.{digits}g}"
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        text = f"{mantissa}·10^{int(exponent)}"
-    return text.replace("-", "−")
-
-
 def nice_ceiling(value):
     """The smallest of 1, 2, 2.5, 5 × 10^k that is at least ``value`` (> 0).
 
@@ -148,9 +139,6 @@ def decade_limits(lo, hi):
     return 10.0 ** np.floor(np.log10(lo)), 10.0 ** np.ceil(np.log10(hi))
 
 
-_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-
-
 def _decade_label(value, _pos=None):
     """``10⁻⁶`` for a whole power of ten; nothing for the ticks between decades."""
     if not (np.isfinite(value) and value > 0):
@@ -159,7 +147,7 @@ def _decade_label(value, _pos=None):
     k = round(exponent)
     if abs(exponent - k) > 1e-9:
         return ""
-    return "10" + str(k).translate(_SUPERSCRIPT)
+    return "10" + superscript(k)
 
 
 def decade_ticks(axis):
@@ -231,6 +219,59 @@ def sticky_log_limits(current, lo, hi, spare=1, slack=2, bounds=(0.0, np.inf)):
     new_lo = max(10.0 ** (need_lo - spare), bounds[0])
     new_hi = min(10.0 ** (need_hi + spare), bounds[1])
     return new_lo, new_hi
+
+
+def place_point_labels(ax, labels, names, points, merge=6.0, gap=4.0):
+    """Name each of a panel's points without one name covering another.
+
+    ``labels`` are annotations made once (one per point, in the order of
+    ``names`` and ``points``). Points that sit within ``merge`` pixels of each
+    other on the canvas share one label ("h1, h2"); the other labels of that
+    group are hidden. A label goes up and to the right of its point, or to the
+    left in the right third of the panel so that it stays inside, and moves up
+    a line at a time while it would cover a label already placed.
+
+    Call it after the axes' limits are set: it works in the canvas's pixels.
+    """
+    points = np.asarray(points, dtype=float).reshape(-1, 2)
+    if not len(labels) == len(names) == len(points):
+        raise ValueError(
+            f"place_point_labels needs one label and one name per point: got {len(labels)} "
+            f"labels, {len(names)} names and {len(points)} points"
+        )
+    pixels = ax.transData.transform(points)
+    groups = []  # [first index, [member indices]]
+    for k, p in enumerate(pixels):
+        for first, members in groups:
+            if np.all(np.abs(pixels[first] - p) <= merge):
+                members.append(k)
+                break
+        else:
+            groups.append((k, [k]))
+    box = ax.get_window_extent()
+    to_px = ax.figure.dpi / 72.0
+    placed = []  # (x0, x1, y0, y1) in pixels of the labels already placed
+    for first, members in sorted(groups, key=lambda g: tuple(pixels[g[0]])):
+        label = labels[first]
+        text = ", ".join(names[k] for k in members)
+        size = label.get_fontsize() * to_px
+        width, height = 0.62 * size * len(text), 1.25 * size
+        x, y = pixels[first]
+        right = x > box.x0 + 2 * box.width / 3
+        x0 = x - gap * to_px - width if right else x + gap * to_px
+        lift = gap * to_px
+        while any(
+            x0 < b[1] and b[0] < x0 + width and y + lift < b[3] and b[2] < y + lift + height
+            for b in placed
+        ):
+            lift += height
+        placed.append((x0, x0 + width, y + lift, y + lift + height))
+        label.xy = tuple(points[first])
+        label.xyann = (-gap if right else gap, lift / to_px)
+        label.set_horizontalalignment("right" if right else "left")
+        label.set_text(text)
+        for k in members:
+            labels[k].set_visible(k == first)
 
 
 def step_arrow(ax, shrink_end=0, zorder=6):

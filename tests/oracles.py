@@ -79,8 +79,9 @@ def as_shown(trace, layers, layer, j):
     return z, value
 
 
-# A number as fmt() writes it: a true minus sign, and ·10^k for large and small ones.
-_NUMBER = r"(∞|−∞|undefined|[−-]?\d+(?:\.\d+)?(?:·10\^[−-]?\d+)?)"
+# A number as fmt() writes it: a true minus sign, and ·10ᵏ for large and small ones.
+_NUMBER = r"(∞|−∞|undefined|[−-]?\d+(?:\.\d+)?(?:·10[⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)?)"
+_FROM_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 
 
 def number_after(text, label):
@@ -90,18 +91,25 @@ def number_after(text, label):
     word = found.group(1).replace("−", "-")
     if word in ("∞", "-∞", "undefined"):
         return {"∞": np.inf, "-∞": -np.inf, "undefined": np.nan}[word]
-    mantissa, _, exponent = word.partition("·10^")
-    return float(mantissa) * 10.0 ** int(exponent or 0)
+    mantissa, _, exponent = word.partition("·10")
+    return float(mantissa) * 10.0 ** int(exponent.translate(_FROM_SUPERSCRIPT) or 0)
 
 
-def assert_shows(text, label, value, digits):
+def assert_shows(text, label, value, digits, noise=0.0):
     """``text`` shows ``value`` after ``label``, rounded to ``digits`` significant figures.
 
     Compared as numbers, to within one unit of the last figure shown, so that
-    two correct roundings of values a hair apart both pass.
+    two correct roundings of values a hair apart both pass. A value within
+    ``noise`` of 0 is float round-off of 0: it may be shown as 0, and 0 may
+    come out as such a value.
     """
     shown = number_after(text, label)
     value = float(value)
+    if abs(value) <= noise or abs(shown) <= noise:
+        assert abs(shown) <= noise and abs(value) <= noise, (
+            f"{label} shows {shown}, expected {value} (0 give or take {noise}) in {text!r}"
+        )
+        return
     if value == 0:
         assert shown == 0, f"{label} shows {shown}, expected 0 in {text!r}"
         return

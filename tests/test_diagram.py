@@ -259,7 +259,7 @@ def test_huge_weights_give_finite_widths():
     d = diagram()
     d.update([Layer([[1e6, -1e6], [0.0, 3.0]]), Layer([[1e6], [-1e6]])], [1.0, 1.0])
     assert np.all(np.isfinite(d.lines.get_linewidths()))
-    assert d.node_text["ŷ"].get_text() == "ŷ\n2·10^12"
+    assert d.node_text["ŷ"].get_text() == "ŷ\n2·10¹²"
     assert d.scene.problems() == []
 
 

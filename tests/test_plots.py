@@ -12,6 +12,8 @@ import matplotlib.colors as mcolors  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
 
 from helpers.plots import (  # noqa: E402
     COLORS,
@@ -21,6 +23,7 @@ from helpers.plots import (  # noqa: E402
     live_figure,
     node_names,
     pin_axis_labels,
+    place_point_labels,
     sticky_log_limits,
 )
 
@@ -45,9 +48,9 @@ def _clean():
         (-15.00576, 4, "−15.01"),
         (0.0, 4, "0"),
         (12, 4, "12"),
-        (1.366e5, 4, "1.366·10^5"),
-        (2.77e15, 3, "2.77·10^15"),
-        (-3e-7, 2, "−3·10^−7"),
+        (1.366e5, 4, "1.366·10⁵"),
+        (2.77e15, 3, "2.77·10¹⁵"),
+        (-3e-7, 2, "−3·10⁻⁷"),
         (1.59561248, 9, "1.59561248"),
         (np.float64(0.16), 4, "0.16"),
     ],
@@ -236,3 +239,63 @@ def test_pinned_labels_clear_the_widest_tick_labels():
     ax.set_xlim(0, 25)
     assert label_gaps(fig, ax) == pytest.approx((pad, pad), abs=0.5)
     assert ax.yaxis.label.get_window_extent(fig.canvas.get_renderer()).x0 >= 0
+
+
+# -- point labels ---------------------------------------------------------------
+
+
+def _labelled_panel(points, names=None):
+    fig, ax = live_figure(2.6, 3.5)
+    ax.set_xlim(-3, 3)
+    ax.set_ylim(-0.5, 3.5)
+    names = names or [f"u{k}" for k in range(len(points))]
+    labels = [
+        ax.annotate(n, (0, 0), xytext=(4, 4), textcoords="offset points", fontsize="x-small")
+        for n in names
+    ]
+    place_point_labels(ax, labels, names, points)
+    fig.canvas.draw()
+    return fig, ax, labels
+
+
+def test_points_on_top_of_each_other_share_one_label():
+    _fig, _ax, labels = _labelled_panel(
+        [(-1, 0), (-1, 0), (2, 2), (0.5, 1)], ["h1", "h2", "ŷ1", "ŷ2"]
+    )
+    shown = [t.get_text() for t in labels if t.get_visible()]
+    assert sorted(shown) == ["h1, h2", "ŷ1", "ŷ2"]
+    assert not labels[1].get_visible()
+
+
+def test_a_label_near_the_right_edge_turns_left_and_stays_inside():
+    fig, ax, labels = _labelled_panel([(2.9, 1.0)], ["ŷ2"])
+    assert labels[0].get_horizontalalignment() == "right"
+    box = labels[0].get_window_extent(fig.canvas.get_renderer())
+    assert box.x1 <= ax.get_window_extent().x1
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.floats(-2.9, 2.9), st.floats(-0.4, 2.6)),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_point_labels_never_cover_each_other(points):
+    fig, _ax, labels = _labelled_panel(points)
+    renderer = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in labels if t.get_visible()]
+    named = [n for t in labels if t.get_visible() for n in t.get_text().split(", ")]
+    assert sorted(named) == sorted(f"u{k}" for k in range(len(points)))
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not a.overlaps(b), (a, b)
+    plt.close(fig)
+
+
+def test_point_labels_need_one_label_and_name_per_point():
+    fig, ax = live_figure(2.6, 3.5)
+    label = ax.annotate("a", (0, 0))
+    with pytest.raises(ValueError, match="1 labels, 1 names and 2 points"):
+        place_point_labels(ax, [label], ["a"], [(0, 0), (1, 1)])

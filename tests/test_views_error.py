@@ -184,6 +184,18 @@ def test_target_moves_the_parabola_and_the_best_weight(dash):
     assert dash.best.get_xdata()[0] == pytest.approx((1 - 0.2816) / 8.4)
 
 
+def test_a_best_weight_that_is_round_off_of_zero_is_shown_as_zero(dash):
+    """With these slider values the error is zero at w6 = 0 on paper; in floating
+    point the formula gives about −10⁻¹⁷, which the title must not show."""
+    w = {"w1": 1.32, "w2": -0.88, "w3": 1.68, "w4": 1.52, "w5": 0.09, "w6": -0.18}
+    w = {k: -2 + round((v + 2) / 0.01) * 0.01 for k, v in w.items()}  # as the sliders hold them
+    layers = from_named(w, WORKED_EXAMPLE.layers)
+    assert 0 < abs(best_along(layers, WORKED_EXAMPLE.x, [0.0], "w6")) < 1e-15
+    dash.update(y=0.0, curve="w6", **w)
+    assert dash.ax_w.get_title() == "E along w6, zero at 0"
+    assert dash.best.get_xdata()[0] == 0.0
+
+
 def test_best_outside_the_range_is_hidden_and_said(dash):
     dash.update(y=-20.0, curve="w2")
     assert not dash.best.get_visible()

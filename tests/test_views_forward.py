@@ -296,4 +296,4 @@ def test_sums_that_cancel_show_zero_not_round_off(dash):
     dash.update(w1=-1.72, w2=w2, i1=-4.0, i2=8.0)
     assert dash.diagram.node_text["h1"].get_text() == "h1\n0"
     assert dash.sum_texts["h1"].get_text().splitlines()[-1].strip() == "= 0"
-    assert "10^" not in " ".join(all_texts(dash))
+    assert "·10" not in " ".join(all_texts(dash))

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,10 +50,14 @@ def main(argv):
 
 
 def tidy(path):
-    """Drop the run's timestamps, so that a re-run changes only what really changed."""
+    """Drop the run's timestamps and join a cell's printed lines into one output,
+    so that a re-run changes only what really changed."""
     nb = nbformat.read(path, as_version=4)
-    for cell in nb.cells:
+    join = CoalesceStreamsPreprocessor()
+    for k, cell in enumerate(nb.cells):
         cell.metadata.pop("execution", None)
+        if cell.cell_type == "code":
+            join.preprocess_cell(cell, {}, k)
     nbformat.write(nb, path)
 
 

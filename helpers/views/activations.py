@@ -30,7 +30,7 @@ from ..network import (
     sgd_step,
     to_named,
 )
-from ..plots import COLORS, fmt, live_figure, node_names
+from ..plots import COLORS, fmt, live_figure, node_names, place_point_labels
 from ..widgets import Dashboard, weight_slider
 
 __all__ = [
@@ -312,12 +312,11 @@ class ReluNetworkDashboard(Dashboard):
         curve = activate(grid, activation)
         self.f_line.set_data(grid, curve)
         self.points.set_offsets(np.column_stack([zs, fs]))
-        for label, z, f in zip(self.point_labels, zs, fs):
-            label.xy = (z, f)
         lo = min(float(curve.min()), 0.0)
         hi = max(float(curve.max()), 1.0)
         self.ax_f.set_xlim(-reach, reach)
         self.ax_f.set_ylim(lo - 0.08 * (hi - lo), hi + 0.15 * (hi - lo))
+        place_point_labels(self.ax_f, self.point_labels, self.units, np.column_stack([zs, fs]))
         self.f_title.set_text(f"f = {activation}")
         return self.describe(layers, trace, grads, activation)
 

@@ -151,6 +151,8 @@ class ErrorDashboard(Dashboard):
         self.ax_w.set_ylim(-0.05 * top_w, top_w)
         self.ax_w.set_xlabel(f"{chosen}   (the other weights fixed)")
         best = best_along(layers, x, y, chosen)
+        if best is not None and abs(best) < 1e-9 * (slider.max - slider.min):
+            best = 0.0  # round-off of 0: a student would read 10⁻¹⁷ as a real number
         if best is None:
             self.best.set_visible(False)
             self.ax_w.set_title(f"E along {chosen}: flat (ŷ ignores {chosen})")

@@ -175,7 +175,7 @@ class SlopeDashboard(Dashboard):
             f"central difference {fmt(numeric, 5)}"
         )
         verdict = (
-            "They agree (the difference is below 10^−6)."
+            "They agree (the difference is below 10⁻⁶)."
             if agree
             else f"They differ by {fmt(gap, 2)}."
         )

@@ -137,7 +137,7 @@ class Regimes:
     def describe(self):
         """The stretches in plain words, one per line."""
         words = {
-            "converges": f"converges (error below {self.tiny:.0e})",
+            "converges": f"converges (error below {fmt(self.tiny)})",
             "neither": "neither converges nor diverges",
             "diverges": "diverges",
         }
@@ -501,7 +501,7 @@ class LearningRateExplorer(Dashboard):
         self.diverged_mark.set_visible(diverged_here)
         if d is not None:
             self.say(
-                f"Diverged at step {d}: the error passed {h.max_error:.0e} (it was "
+                f"Diverged at step {d}: the error passed {fmt(h.max_error)} (it was "
                 f"{fmt(h.final_error)} at step {d - 1}). The curve stops at the last sane step."
             )
         self.status.set_text(f"lr = {lr:g}" + (f"\ndiverged at step {d}" if diverged_here else ""))
