@@ -20,6 +20,7 @@ import numpy as np
 from .diagram import Scene
 from .painter import Painter
 from .plots import broken_artists, sticky_log_limits
+from .text import fmt
 
 __all__ = [
     "Dashboard",
@@ -355,12 +356,12 @@ class PredictFirst:
         truth = float(self.truth)
         off = abs(guess - truth)
         scale = max(abs(truth), 1e-12)
-        shown = f"{truth:.6g}{self.unit}"
+        shown = f"{fmt(truth, 6)}{self.unit}"
         if off <= self.rel_tol * scale:
-            return f"Close: the value is {shown}, and you were off by {off:.3g}."
+            return f"Close: the value is {shown}, and you were off by {fmt(off, 3)}."
         if np.sign(guess) != np.sign(truth) and truth != 0:
             return f"The value is {shown}: your guess has the wrong sign."
-        return f"The value is {shown}; you were off by {off:.3g} ({off / scale:.0%} of it)."
+        return f"The value is {shown}; you were off by {fmt(off, 3)} ({off / scale:.0%} of it)."
 
     def reveal(self):
         self.feedback.value = html.escape(self.verdict(self.guess.value))

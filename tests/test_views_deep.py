@@ -243,3 +243,15 @@ def test_check_relative_error():
     raising = check_relative_error(lambda g, n: g.nope)
     assert not raising.ok and "AttributeError" in raising.message
     assert "expected" in check_relative_error(lambda g, n: 0.5).message
+
+
+def test_check_relative_error_writes_numbers_as_on_paper():
+    # Right everywhere except the tiny pair: the message names that pair with powers of ten.
+    def off_on_tiny(g, n):
+        if 0 < np.max(np.abs(g)) < 1e-6:
+            return 0.5
+        return buggy.relative_error(g, n)
+
+    message = check_relative_error(off_on_tiny).message
+    assert "tiny gradients ([1·10⁻⁹, 2·10⁻⁹] vs [1.1·10⁻⁹, 2·10⁻⁹])" in message
+    assert "e-0" not in message and "-" not in message

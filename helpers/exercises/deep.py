@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import buggy
+from ..text import fmt
 from ..views.deep import DEEP_PROBLEM
 from . import Feedback, check_number, not_done
 
@@ -52,6 +53,11 @@ _CASES = [
 ]
 
 
+def _pair(g, n):
+    """Two gradients written for the student: ``[1·10⁻⁹, 2·10⁻⁹] vs [1.1·10⁻⁹, 2·10⁻⁹]``."""
+    return " vs ".join("[" + ", ".join(fmt(x, 3) for x in v) + "]" for v in (g, n))
+
+
 def check_relative_error(fn):
     """Test a student's ``fn(g, g_num)`` against the course's relative error on a few cases."""
     if fn is None:
@@ -64,7 +70,7 @@ def check_relative_error(fn):
         except (FloatingPointError, ZeroDivisionError):
             return Feedback(
                 False,
-                f"Not yet: your function divides by zero for {label} ({g} vs {n}). "
+                f"Not yet: your function divides by zero for {label} ({_pair(g, n)}). "
                 "Divide by ‖g‖ + ‖g_num‖ and return 0 when both are zero.",
             )
         except Exception as exc:  # the student's code: say what happened, do not raise
@@ -86,13 +92,14 @@ def check_relative_error(fn):
         if np.isclose(value, absolute, rtol=1e-9, atol=1e-15):
             return Feedback(
                 False,
-                f"Not yet: for {label} you give {value:.3g}, the ABSOLUTE difference "
+                f"Not yet: for {label} you give {fmt(value, 3)}, the ABSOLUTE difference "
                 "‖g − g_num‖. Divide by ‖g‖ + ‖g_num‖, so that tiny and huge gradients are "
                 "judged alike.",
             )
         return Feedback(
             False,
-            f"Not yet: for {label} ({g} vs {n}) you give {value:.6g}, expected {expected:.6g}.",
+            f"Not yet: for {label} ({_pair(g, n)}) you give {fmt(value, 6)}, "
+            f"expected {fmt(expected, 6)}.",
         )
     # Both pairs matched the course's value, which is the same for both: they differ only in scale.
     tiny = results[4][3]
@@ -100,5 +107,5 @@ def check_relative_error(fn):
         True,
         f"Correct: your relative error matches on all {len(_CASES)} cases. A tiny pair of "
         f"gradients and a large pair that differ only in scale get the same relative error, "
-        f"{tiny:.3g}.",
+        f"{fmt(tiny, 3)}.",
     )
