@@ -398,6 +398,9 @@ class LearningRateExplorer(Dashboard):
             fontsize="small",
             ha="left",
             va="bottom",
+            # The lr line passes behind the label, not through its letters.
+            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1.0},
+            zorder=self.bound_line.get_zorder() + 1,
         )
         self.lr_line = ax.axvline(self.bound, color=COLORS["positive"], lw=2)
         self.lr_text = ax.text(
