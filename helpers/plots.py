@@ -22,6 +22,7 @@ __all__ = [
     "broken_artists",
     "fmt",
     "decade_limits",
+    "DecadeLocator",
     "decade_ticks",
     "live_figure",
     "nice_ceiling",
@@ -150,14 +151,55 @@ def _decade_label(value, _pos=None):
     return "10" + superscript(k)
 
 
-def decade_ticks(axis):
-    """Label a log ``axis`` (``ax.xaxis`` or ``ax.yaxis``) 10⁻⁶, 10⁰, 10³ in plain text.
+#: Strides, in decades, between labelled powers of ten: the ones a reader counts in easily.
+DECADE_STRIDES = (1, 2, 3, 5, 10, 20, 50, 100, 200, 500)
+_LOWEST_DECADE, _HIGHEST_DECADE = -323, 308  # 10⁻³²³ is the smallest float above zero
+
+
+class DecadeLocator(mpl.ticker.Locator):
+    """Ticks at powers of ten, a round number of decades apart (1, 2, 3, 5, 10, 20, …).
+
+    matplotlib's log locator spaces its ticks by whatever stride fits, so an
+    axis from 10⁻³¹ to 10⁴ is labelled 10⁻³¹, 10⁻²⁴, 10⁻¹⁷…; this one labels it
+    10⁻³⁰, 10⁻²⁰, 10⁻¹⁰, 10⁰, and no more than ``most`` ticks fall in the view.
+    """
+
+    def __init__(self, most=6):
+        if int(most) < 2:
+            raise ValueError(f"DecadeLocator needs room for at least 2 ticks, got most={most!r}")
+        self.most = int(most)
+
+    def __call__(self):
+        return self.tick_values(*self.axis.get_view_interval())
+
+    def tick_values(self, vmin, vmax):
+        vmin, vmax = sorted((float(vmin), float(vmax)))
+        if not (np.isfinite(vmin) and np.isfinite(vmax) and vmax > 0):
+            return np.array([1.0])
+        if vmin <= 0:  # a log axis not yet given its limits
+            vmin = vmax / 10.0
+        lo = int(np.ceil(np.log10(vmin) - 1e-9))  # the decades inside the view
+        hi = int(np.floor(np.log10(vmax) + 1e-9))
+        for stride in DECADE_STRIDES:
+            first = -(-lo // stride) * stride  # the first multiple of stride inside the view
+            if (hi - first) // stride + 1 <= self.most:
+                break
+        start = (lo // stride) * stride  # one tick either side of the view, as matplotlib expects
+        exponents = np.arange(start - stride, hi + 2 * stride, stride, dtype=float)
+        # only the powers of ten a float can hold
+        return 10.0 ** exponents[(exponents >= _LOWEST_DECADE) & (exponents <= _HIGHEST_DECADE)]
+
+
+def decade_ticks(axis, most=6):
+    """Label a log ``axis`` (``ax.xaxis`` or ``ax.yaxis``) 10⁻⁶, 10⁰, 10³ in plain text,
+    at most ``most`` labels, a round number of decades apart (:class:`DecadeLocator`).
 
     matplotlib's own labels are typeset as math, and the first time each label
     appears typesetting it takes tens of milliseconds: a slider step that shows
     two new decades would stall. Plain text with superscript digits looks the
     same and costs what any short label costs.
     """
+    axis.set_major_locator(DecadeLocator(most))
     axis.set_major_formatter(mpl.ticker.FuncFormatter(_decade_label))
     axis.set_minor_formatter(mpl.ticker.NullFormatter())
 

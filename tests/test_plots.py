@@ -17,6 +17,8 @@ from hypothesis import strategies as st  # noqa: E402
 
 from helpers.plots import (  # noqa: E402
     COLORS,
+    DECADE_STRIDES,
+    DecadeLocator,
     apply_style,
     decade_ticks,
     fmt,
@@ -201,6 +203,54 @@ def test_decade_ticks_are_plain_text_powers_of_ten():
     assert not any("$" in t for t in texts)  # nothing for mathtext to typeset
     formatter = ax.yaxis.get_major_formatter()
     assert formatter(2e-3) == "" and formatter(1e-3) == "10⁻³" and formatter(10.0) == "10¹"
+
+
+def test_decade_ticks_a_round_number_of_decades_apart():
+    fig, ax = live_figure(4.0, 3.0)
+    ax.set_yscale("log")
+    decade_ticks(ax.yaxis, most=5)
+    ax.set_ylim(1e-31, 1e4)
+    fig.canvas.draw()
+    assert tick_texts(ax.yaxis) == ["10⁻³⁰", "10⁻²⁰", "10⁻¹⁰", "10⁰"]
+    ax.set_ylim(1e-7, 1e4)
+    fig.canvas.draw()
+    # 2 decades apart would need 6 labels: 3 apart, with 10⁰ among them
+    assert tick_texts(ax.yaxis) == ["10⁻⁶", "10⁻³", "10⁰", "10³"]
+    with pytest.raises(ValueError, match="most=1"):
+        DecadeLocator(1)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    lo=st.floats(-300.0, 300.0),
+    width=st.floats(0.0, 600.0),
+    most=st.integers(2, 9),
+)
+def test_decade_locator_picks_the_finest_round_stride_that_fits(lo, width, most):
+    vmin, vmax = 10.0**lo, 10.0 ** min(lo + width, 300.0)
+    ticks = DecadeLocator(most).tick_values(vmin, vmax)
+    exponents = np.log10(ticks)
+    assert np.allclose(exponents, np.round(exponents))  # whole powers of ten
+    inside = ticks[(ticks >= vmin * (1 - 1e-9)) & (ticks <= vmax * (1 + 1e-9))]
+    assert len(inside) <= most
+    if len(ticks) == 1:  # a stride so wide that only 10⁰ is a float
+        assert ticks[0] == 1.0 and vmin <= 1.0 <= vmax
+        return
+    steps = np.diff(np.round(exponents)).astype(int)
+    assert len(set(steps)) == 1  # evenly spaced
+    stride = int(steps[0])
+    assert stride in DECADE_STRIDES
+    assert np.all(np.round(exponents) % stride == 0)  # 10⁰ is always on the grid
+    # the view is covered: ticks reach past it on both sides, as far as floats go
+    assert ticks[0] <= vmin or exponents[0] - stride < -323
+    assert ticks[-1] >= vmax or exponents[-1] + stride > 308
+    # no finer round stride would have fitted
+    finer = [s for s in DECADE_STRIDES if s < stride]
+    if finer:
+        k_lo, k_hi = np.ceil(np.log10(vmin) - 1e-9), np.floor(np.log10(vmax) + 1e-9)
+        s = finer[-1]
+        count = np.floor(k_hi / s) - np.ceil(k_lo / s) + 1
+        assert count > most
 
 
 def label_gaps(fig, ax):

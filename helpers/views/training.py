@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.ticker import LogLocator, NullLocator
+from matplotlib.ticker import NullLocator
 
 from ..examples import WORKED_EXAMPLE
 from ..network import output_gradient, stability_bound, sweep_learning_rates, train
@@ -309,8 +309,7 @@ class LearningRateExplorer(Dashboard):
     def _build_run_panel(self):
         ax = self.ax_run
         ax.set_yscale("log")
-        ax.yaxis.set_major_locator(LogLocator(base=10.0, numticks=6))
-        decade_ticks(ax.yaxis)
+        decade_ticks(ax.yaxis, most=6)
         ax.yaxis.set_minor_locator(NullLocator())
         ax.set_xlabel("step")
         ax.set_ylabel("error E")
@@ -333,7 +332,8 @@ class LearningRateExplorer(Dashboard):
         ax.set_xscale("log")
         ax.set_yscale("log")
         decade_ticks(ax.xaxis)
-        decade_ticks(ax.yaxis)
+        # Few ticks on a log axis that spans 35 decades: every tick is a text to render.
+        decade_ticks(ax.yaxis, most=5)
         ax.set_xlim(sweep.lrs.min(), sweep.lrs.max())
         ax.set_xlabel("learning rate lr")
         ax.set_ylabel(f"error after {regimes.epochs} steps")
@@ -344,8 +344,6 @@ class LearningRateExplorer(Dashboard):
         sane = ~sweep.diverged
         top = float(final[sane].max()) if sane.any() else 1.0
         ax.set_ylim(ERROR_FLOOR / 1e3, top * 1e3)
-        # Few ticks on a log axis that spans 35 decades: every tick is a text to render.
-        ax.yaxis.set_major_locator(LogLocator(base=10.0, numticks=5))
         ax.yaxis.set_minor_locator(NullLocator())
         self.spans = []
         for regime, lo, hi in regimes.runs:
