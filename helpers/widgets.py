@@ -289,7 +289,13 @@ class Dashboard:
                     shown.append(
                         canvas if isinstance(canvas, widgets.DOMWidget) else widgets.Output()
                     )
-            figure = shown[0] if len(shown) == 1 else widgets.HBox(shown)
+            # Side by side where they fit; on a narrow screen (or a projector's
+            # large text) the next view goes below rather than off the edge.
+            figure = (
+                shown[0]
+                if len(shown) == 1
+                else widgets.HBox(shown, layout=widgets.Layout(flex_flow="row wrap"))
+            )
             rows = [widgets.HBox(list(row)) for row in self.control_rows()]
             self._widget = widgets.VBox(
                 [*rows, self.message, figure, self.readout, self._details_box]

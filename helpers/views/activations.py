@@ -241,8 +241,10 @@ class ReluNetworkDashboard(Dashboard):
         controls["activation"] = _activation_dropdown(example.activation)
         sizes = [example.layers[0].W.shape[0]] + [L.W.shape[1] for L in example.layers]
         # The diagram on the left (drawn by the browser), the activation on the right.
-        # Room on the right for the output units' bias labels.
-        scene = Scene(5.9, 3.5, xlim=(-0.12, 1.26), ylim=(-1.65, 1.65), label="The 1-2-2 network")
+        # Room on the right for the output units' bias labels; with the 2.6-inch
+        # activation panel it fits the width JupyterLab gives an output on a
+        # 1280-pixel screen with its file browser open (about 850 pixels).
+        scene = Scene(5.7, 3.5, xlim=(-0.12, 1.213), ylim=(-1.65, 1.65), label="The 1-2-2 network")
         fig, ax_f = live_figure(2.6, 3.5)
         fig.subplots_adjust(left=0.2, right=0.96, bottom=0.14, top=0.9)
         self.diagram = NetworkDiagram(scene, sizes, gradients=True, show_z=True)

@@ -737,6 +737,35 @@ def diagram_overflow(page) -> list[str]:
     )
 
 
+def output_overflow(page) -> list[str]:
+    """Figures, diagrams and rows of controls wider than the output they are in, as messages.
+
+    JupyterLab clips (or scrolls) what is wider than a cell's output: on the
+    test's 1280-pixel screen, with the file browser open, a dashboard must fit
+    in about 850 pixels, or its right edge is lost.
+    """
+    return page.evaluate(
+        r"""() => {
+          const bad = new Set();  // ipympl stacks two canvases: one message for both
+          const outputs = [...document.querySelectorAll('.jp-OutputArea-output')];
+          outputs.forEach((output, i) => {
+            const edge = output.getBoundingClientRect().right;
+            for (const e of output.querySelectorAll('canvas, .bp-scene, .widget-hbox')) {
+              const r = e.getBoundingClientRect();
+              if (r.width > 0 && r.right > edge + 1) {
+                const what = e.tagName === 'CANVAS' ? 'a figure'
+                  : e.classList.contains('bp-scene') ? 'a diagram' : 'a row of widgets';
+                const past = Math.round(r.right - edge), wide = Math.round(output.clientWidth);
+                bad.add(`output ${i}: ${what} reaches ${past} px past the output's `
+                        + `right edge (${wide} px wide)`);
+              }
+            }
+          });
+          return [...bad];
+        }"""
+    )
+
+
 def _aria(handle) -> tuple[float, float, float] | None:
     vals = handle.evaluate(
         "(h) => ['aria-valuenow', 'aria-valuemin', 'aria-valuemax']"
@@ -926,6 +955,18 @@ def screenshot(page, path: Path, *, max_height: int = 16000) -> None:
     page.screenshot(path=str(path), full_page=True)
     if height != size["height"]:
         page.set_viewport_size(size)
+
+
+def screenshot_and_close(page, notebook_path: str, shot: Path) -> None:
+    """The end of every notebook test: a screenshot of the page, then close it.
+
+    A failing screenshot is only printed, so that the test's own failure stays in front.
+    """
+    try:
+        screenshot(page, shot)
+    except Exception as e:
+        print(f"{notebook_path}: no screenshot: {e}")
+    close_notebook(page, notebook_path)
 
 
 def close_notebook(page, notebook_path: str) -> None:

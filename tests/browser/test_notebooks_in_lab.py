@@ -8,7 +8,10 @@ For each ``notebooks/*.ipynb`` (and the latency baseline in ``fixtures/``):
 3. fail if any cell shows an error (``ename: evalue``, a traceback) or a
    stderr stream that contains a traceback. Other stderr (a ``UserWarning``,
    say) does not fail the test: it is printed in the test's captured output.
-   Readers see those pink boxes too, so better avoid them;
+   Readers see those pink boxes too, so better avoid them; fail too if a
+   figure, diagram or row of controls is wider than its output (at the
+   test's 1280-pixel screen, with the file browser open, about 850 pixels):
+   Lab would cut its right edge off;
 4. if the page shows a slider and a figure (an ipympl canvas, or a network
    diagram the browser draws: an element with the class ``bp-scene``, see
    ``helpers.diagram.Scene``): read the numbers shown as text in the outputs
@@ -110,6 +113,9 @@ def test_notebook_in_lab(notebook: Path, lab_server, browser):
         for s in problems["stderr"]:
             print(f"{path} cell {s['cell']} wrote to stderr: {s['text'].strip()[:500]}")
 
+        too_wide = lab.output_overflow(page)
+        _check(path, not too_wide, "; ".join(too_wide), shot)
+
         census = lab.widget_census(page)
         if census["sliders"] and census["figures"]:
             index = lab.choose_slider(page)
@@ -165,8 +171,4 @@ def test_notebook_in_lab(notebook: Path, lab_server, browser):
         pytest.fail(f"{path}: {e}\n(screenshot: {shot})", pytrace=False)
     finally:
         if page is not None:
-            try:
-                lab.screenshot(page, shot)
-            except Exception as e:  # keep the test's own failure, if any, in front
-                print(f"{path}: no screenshot: {e}")
-            lab.close_notebook(page, path)
+            lab.screenshot_and_close(page, path, shot)
