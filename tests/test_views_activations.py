@@ -12,12 +12,15 @@ from matplotlib.colors import to_hex
 
 from helpers import buggy
 from helpers.exercises.activations import (
+    HIDDEN_ERROR_EXAMPLE,
     check_hidden_error,
     check_output_bias_gradient,
     check_repair,
     draft_backprop,
+    with_dead_units,
 )
 from helpers.network import (
+    Layer,
     activate,
     activation_derivative,
     backward,
@@ -226,16 +229,62 @@ def test_check_output_bias_gradient():
 
 
 def test_check_hidden_error():
-    p = buggy.from_layers(EX.layers)
-    x = EX.x.reshape(1, -1)
+    ex = HIDDEN_ERROR_EXAMPLE
+    p = buggy.from_layers(ex.layers)
+    x = ex.x.reshape(1, -1)
     Zh, _H, Zo, Yhat = buggy.feed_forward(x, p)
-    Eo = (Yhat - EX.target) * buggy.relu_prime(Zo)
+    Eo = (Yhat - ex.target) * buggy.relu_prime(Zo)
+    # A hidden unit is off and both outputs are on: every mistake shows in the numbers.
+    assert (Zh[0] < 0).sum() == 1 and (Zo[0] > 0).all()
     assert check_hidden_error(None).ok is None
-    assert check_hidden_error((Eo @ p["Wo"].T) * buggy.relu_prime(Zh)).ok
+    right = (Eo @ p["Wo"].T) * buggy.relu_prime(Zh)
+    assert check_hidden_error(right).ok
+    assert right[0][Zh[0] < 0] == 0.0
+    no_slope = check_hidden_error(Eo @ p["Wo"].T)
+    assert not no_slope.ok and "relu′(Zh)" in no_slope.message
     assert "(2, 2)" in check_hidden_error(Eo * p["Wo"] * buggy.relu_prime(Zh)).message
     assert "Wo.T" in check_hidden_error((Eo @ p["Wo"]) * buggy.relu_prime(Zh)).message
     assert "shape" in check_hidden_error(np.zeros(3)).message
     assert not check_hidden_error([[0.0, 0.0]]).ok
+
+
+def _backprop_without_slope(at):
+    """buggy.backprop with relu′ left out of the hidden error (``at="hidden"``) or of both."""
+
+    def backprop(x, y, p):
+        Zh, H, Zo, Yhat = buggy.feed_forward(x, p)
+        Eo = (Yhat - y) * (buggy.relu_prime(Zo) if at == "hidden" else 1.0)
+        Eh = Eo @ p["Wo"].T
+        return {"Wh": x.T @ Eh, "bh": Eh.sum(axis=0), "Wo": H.T @ Eo, "bo": Eo.sum(axis=0)}
+
+    return backprop
+
+
+@pytest.mark.parametrize("at", ["hidden", "both"])
+def test_check_repair_catches_a_missing_slope_where_every_unit_is_on(at):
+    fn = _backprop_without_slope(at)
+    # On the notebook's network every unit is on: the gradient check alone passes it...
+    assert buggy.gradient_check(fn, EX).passed
+    # ...the checker does not.
+    feedback = check_repair(fn)
+    assert feedback.ok is False
+    assert "switched off" in feedback.message and "relu′" in feedback.message
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_with_dead_units_switches_off_the_last_unit_of_every_layer(seed):
+    rng = np.random.default_rng(seed)
+    sizes = rng.integers(1, 5, size=3)
+    layers = [
+        Layer(rng.normal(0, 3, (m, n)), rng.normal(0, 3, n)) for m, n in zip(sizes, sizes[1:])
+    ]
+    ex = EX.__class__(layers, rng.normal(0, 5, sizes[0]), np.zeros(sizes[-1]), 0.1, "relu")
+    off = with_dead_units(ex)
+    trace = forward(off.layers, off.x, "relu")
+    for z, before, after in zip(trace.z, ex.layers, off.layers):
+        assert np.asarray(z).ravel()[-1] <= -1.0
+        assert np.array_equal(before.W, after.W)
+        assert np.array_equal(before.b[:-1], after.b[:-1])
 
 
 def test_check_repair():

@@ -2,14 +2,50 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from .. import buggy
-from ..network import activate, activation_derivative, backward, forward
+from ..network import Layer, activate, activation_derivative, backward, forward
 from ..views.activations import RELU_EXAMPLE
 from . import Feedback, check_array, check_number, not_done
 
-__all__ = ["check_hidden_error", "check_output_bias_gradient", "check_repair", "draft_backprop"]
+__all__ = [
+    "HIDDEN_ERROR_EXAMPLE",
+    "check_hidden_error",
+    "check_output_bias_gradient",
+    "check_repair",
+    "draft_backprop",
+    "with_dead_units",
+]
+
+#: Notebook 06's network with w1 = −0.5: h1 is switched off (z < 0) while both
+#: outputs stay on, so a hidden error without relu′(Zh), or sent back along the
+#: wrong weights, gives different numbers.
+HIDDEN_ERROR_EXAMPLE = RELU_EXAMPLE.with_weights(w1=-0.5)
+
+
+def with_dead_units(example):
+    """``example`` with the last unit of every layer switched off (its z at most −1).
+
+    Each such unit's bias is lowered until no input it can receive lifts its
+    z above −1. Where every unit is alive, relu′ is 1 everywhere and a backward
+    pass without it gives the same numbers; here it cannot.
+    """
+    layers = []
+    a = np.abs(np.asarray(example.x, dtype=float))  # the largest |input| of each unit
+    for L in example.layers:
+        W = np.abs(L.W)
+        b = np.zeros(W.shape[1]) if L.b is None else np.array(L.b, dtype=float)
+        b[-1] = -float(a @ W[:, -1]) - 1.0  # z = Σ x·w + b ≤ −1
+        layers.append(Layer(L.W, b))
+        reach = a @ W + np.abs(b)
+        a = np.maximum(
+            np.abs(activate(reach, example.activation)),
+            np.abs(activate(-reach, example.activation)),
+        )
+    return replace(example, layers=layers)
 
 
 def check_output_bias_gradient(given, example=RELU_EXAMPLE):
@@ -44,8 +80,12 @@ def check_output_bias_gradient(given, example=RELU_EXAMPLE):
     return check_number("∂E/∂bo1", given, expected, hints=hints)
 
 
-def check_hidden_error(given, example=RELU_EXAMPLE):
-    """The hidden error Eh = (Eo @ Wo.T) * relu′(Zh), a (1, 2) array, for ``example`` (ReLU)."""
+def check_hidden_error(given, example=HIDDEN_ERROR_EXAMPLE):
+    """The hidden error Eh = (Eo @ Wo.T) * relu′(Zh), a (1, 2) array, for ``example`` (ReLU).
+
+    The default example has a hidden unit switched off, so that leaving out
+    relu′(Zh) shows in the numbers.
+    """
     if not_done(given):
         return Feedback(None, "Not done yet: replace the placeholder with your hidden error Eh.")
     p = buggy.from_layers(example.layers)
@@ -58,6 +98,8 @@ def check_hidden_error(given, example=RELU_EXAMPLE):
         arr = np.asarray(given, dtype=float)
     except (TypeError, ValueError):
         return Feedback(False, f"Eh should be an array of numbers, got {given!r}.")
+    if arr.shape == expected.shape and np.allclose(arr, expected):
+        return Feedback(True, "Correct: Eh matches.")
     if arr.shape == (2, 2) and np.allclose(arr, Eo * p["Wo"] * buggy.relu_prime(Zh)):
         return Feedback(
             False,
@@ -73,9 +115,11 @@ def check_hidden_error(given, example=RELU_EXAMPLE):
             "Σ_j Eo[j]·Wo[i, j]: Eo @ Wo.T.",
         )
     if arr.shape == expected.shape and np.allclose(arr, Eo @ p["Wo"].T):
-        if np.allclose(arr, expected):
-            return Feedback(True, "Correct: Eh matches.")
-        return Feedback(False, "Not yet: multiply by relu′(Zh), the slope of each hidden unit.")
+        return Feedback(
+            False,
+            "Not yet: multiply by relu′(Zh), the slope of each hidden unit: a unit that "
+            "is switched off (z < 0) passes no error back.",
+        )
     return check_array("Eh", arr, expected)
 
 
@@ -124,6 +168,20 @@ def check_repair(backprop_fn, example=RELU_EXAMPLE):
             "Not done yet: your function returns None; make it return the "
             "dict of gradients {'Wh': …, 'bh': …, 'Wo': …, 'bo': …}.",
         )
-    if result.passed:
-        return Feedback(True, f"Correct: the gradient check {result.message}")
-    return Feedback(False, f"Not yet. The gradient check says: {result.message}")
+    if not result.passed:
+        return Feedback(False, f"Not yet. The gradient check says: {result.message}")
+    # Every unit of the example may be alive, where relu′ = 1 hides a missing slope.
+    dead = buggy.gradient_check(backprop_fn, with_dead_units(example))
+    if not dead.passed:
+        return Feedback(
+            False,
+            "Not yet. On this network your function passes, but every unit here is "
+            "alive, so relu′ is 1 everywhere. With the last hidden and the last output "
+            f"unit switched off (z < 0) the gradient check says: {dead.message} "
+            "Does every error pass through its unit's slope, relu′(Z)?",
+        )
+    return Feedback(
+        True,
+        f"Correct: the gradient check {result.message} It passes too with a "
+        "hidden and an output unit switched off.",
+    )
