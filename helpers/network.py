@@ -444,8 +444,10 @@ class History:
     ``errors[k]`` is the error after ``k`` steps (``errors[0]`` before any
     step). When training diverged, ``diverged_at`` is the step whose error was
     not finite or passed ``max_error``; ``errors`` stops just before it and
-    ``layers`` are the last layers with a sane error. Otherwise
-    ``diverged_at`` is ``None`` and ``len(errors) == epochs + 1``.
+    ``layers`` are the last layers with a sane error, and ``diverged_error``
+    is the error at that step (``inf`` or ``nan`` if it overflowed). Otherwise
+    ``diverged_at`` and ``diverged_error`` are ``None`` and
+    ``len(errors) == epochs + 1``.
     """
 
     errors: np.ndarray
@@ -454,6 +456,7 @@ class History:
     lr: float
     epochs: int
     max_error: float
+    diverged_error: float | None = None
 
     @property
     def diverged(self):
@@ -469,16 +472,19 @@ class History:
             return (
                 f"lr = {self.lr:g}: after {self.epochs} steps the error is {fmt(self.final_error)}."
             )
+        bad = self.diverged_error
         why = (
-            "the error overflowed"
-            if np.isinf(self.max_error)
-            else f"the error passed {fmt(self.max_error)} or overflowed"
+            f"the error reached {fmt(bad)}, past the limit {fmt(self.max_error)}"
+            if bad is not None and np.isfinite(bad)
+            else "the error overflowed"
         )
         if self.diverged_at == 0:
-            limit = f"past {fmt(self.max_error)}"
-            if np.isinf(self.max_error):
-                limit = "too large to compute"
-            return f"lr = {self.lr:g}: the starting error is already {limit}."
+            if bad is not None and np.isfinite(bad):
+                return (
+                    f"lr = {self.lr:g}: the starting error, {fmt(bad)}, is already past "
+                    f"the limit {fmt(self.max_error)}."
+                )
+            return f"lr = {self.lr:g}: the starting error is already too large to compute."
         return (
             f"lr = {self.lr:g}: training diverged at step {self.diverged_at} ({why}); "
             f"the last sane error was {fmt(self.final_error)} at step {self.diverged_at - 1}."
@@ -515,8 +521,9 @@ def _descend(layers, x, target, lrs, epochs, activation, max_error):
     """Gradient descent on a stack of copies of ``layers``, one per learning rate.
 
     Returns (errors (R, epochs + 1) with nan after divergence, diverged_at (R,),
-    last sane weights and biases). Every row sees exactly the arithmetic it
-    would see alone.
+    the error at the step that diverged (R,: inf or nan if it overflowed, nan
+    if the row never diverged), last sane weights and biases). Every row sees
+    exactly the arithmetic it would see alone.
     """
     layers = _check_layers(layers)
     names = _activation_names(activation, len(layers))
@@ -532,6 +539,7 @@ def _descend(layers, x, target, lrs, epochs, activation, max_error):
     bs = [None if L.b is None else np.repeat(L.b[None], R, axis=0) for L in layers]
     errors = np.full((R, epochs + 1), np.nan)
     diverged_at = np.full(R, -1)
+    diverged_error = np.full(R, np.nan)
     alive = np.ones(R, dtype=bool)
     step_lr = lrs[:, None, None]
     prev_Ws, prev_bs = Ws, bs
@@ -541,6 +549,7 @@ def _descend(layers, x, target, lrs, epochs, activation, max_error):
             E = _error(a[-1], t)
             bad = alive & ~(np.isfinite(E) & (E <= max_error))
             diverged_at[bad] = k
+            diverged_error[bad] = E[bad]
             if bad.any() and k:
                 # Those rows go back to the last weights whose error was sane.
                 back = bad[:, None, None]
@@ -558,7 +567,7 @@ def _descend(layers, x, target, lrs, epochs, activation, max_error):
                 None if b is None else np.where(keep[:, 0], b, b - step_lr[:, 0] * gb)
                 for b, (_, gb) in zip(bs, grads)
             ]
-    return errors, diverged_at, Ws, bs
+    return errors, diverged_at, diverged_error, Ws, bs
 
 
 def _where(cond, a, b):
@@ -573,7 +582,9 @@ def train(layers, x, target, lr, epochs, activation="linear", max_error=DEFAULT_
     into nan, or passes ``max_error``) stops training cleanly: no exception,
     no warning, and the history says at which step it happened.
     """
-    errors, diverged_at, Ws, bs = _descend(layers, x, target, [lr], epochs, activation, max_error)
+    errors, diverged_at, diverged_error, Ws, bs = _descend(
+        layers, x, target, [lr], epochs, activation, max_error
+    )
     d = int(diverged_at[0])
     return History(
         errors=errors[0, : d if d >= 0 else epochs + 1],
@@ -582,6 +593,7 @@ def train(layers, x, target, lr, epochs, activation="linear", max_error=DEFAULT_
         lr=float(lr),
         epochs=int(epochs),
         max_error=float(max_error),
+        diverged_error=None if d < 0 else float(diverged_error[0]),
     )
 
 
@@ -594,7 +606,7 @@ def sweep_learning_rates(
     little more than one; each row gives the same errors as :func:`train`.
     Returns a :class:`Sweep`.
     """
-    errors, diverged_at, _, _ = _descend(layers, x, target, lrs, epochs, activation, max_error)
+    errors, diverged_at, _, _, _ = _descend(layers, x, target, lrs, epochs, activation, max_error)
     return Sweep(
         lrs=np.asarray(lrs, dtype=float),
         errors=errors,

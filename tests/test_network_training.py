@@ -22,6 +22,7 @@ from helpers.network import (
     sweep_learning_rates,
     train,
 )
+from helpers.text import fmt
 
 EX = WORKED_EXAMPLE
 SPAN = np.linspace(0.001, 0.06, 30)  # converging, oscillating and diverging rates
@@ -129,6 +130,15 @@ def test_divergence_is_clean(lr, max_error):
     assert_same_layers(h.layers, before.layers)
     assert error(forward(h.layers, EX.x).output, EX.target) == h.errors[-1]
     assert f"diverged at step {d}" in h.describe()
+    # It says what happened at that step: the error it reached, or an overflow.
+    if np.isfinite(errors[d]):
+        assert h.diverged_error == errors[d]
+        assert f"the error reached {fmt(errors[d])}, past the limit {fmt(max_error)}" in (
+            h.describe()
+        )
+    else:
+        assert not np.isfinite(h.diverged_error)
+        assert "(the error overflowed)" in h.describe()
 
 
 def test_divergence_at_step_zero():
@@ -136,7 +146,7 @@ def test_divergence_at_step_zero():
     assert h.diverged_at == 0 and len(h.errors) == 0
     assert np.isnan(h.final_error)
     assert_same_layers(h.layers, EX.layers)
-    assert "already past" in h.describe()
+    assert h.describe() == ("lr = 0.01: the starting error, 1.596, is already past the limit 1.")
 
 
 def test_max_error_itself_is_still_sane():

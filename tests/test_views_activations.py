@@ -307,3 +307,14 @@ def test_check_repair():
     assert "no gradient for bh" in check_repair(half_repaired).message
     missing = check_repair(buggy.backprop_no_bias_gradient)
     assert "no gradient for bh" in missing.message
+
+
+def test_a_round_off_zero_is_written_as_zero():
+    # With bh1 = 0 and w2 = 0, ŷ2's z = 0.75·(−0.2) + 0.1·0.5 + 0.1 is 0 on paper and
+    # about −1.4·10⁻¹⁷ in floating point: the readout and the panel show 0, as the diagram does.
+    dash = ReluNetworkDashboard()
+    dash.update(bh1=0.0, w2=0.0)
+    assert "ŷ2: z = 0, f = 0" in dash.description
+    assert "ŷ2 (z = 0 ≤ 0" in dash.description
+    assert "10⁻¹" not in dash.description
+    assert np.asarray(dash.points.get_offsets())[-1].tolist() == [0.0, 0.0]

@@ -252,8 +252,8 @@ def test_check_h2_placeholder_and_right_answer():
         (12 * 0.02, "only i2·w4"),
         (8 * 0.19 * 12 * 0.02, "not multiplied"),
         (20 * 0.21, "its own weight"),
-        (8.4, "that is h1"),
-        (2.2136, "that is ŷ"),
+        (8.4, "That is h1"),
+        (2.2136, "That is ŷ"),
         (-1.76, "wrong sign"),
     ],
 )
@@ -264,8 +264,10 @@ def test_check_h2_names_typical_slips(wrong, says):
 
 
 def test_check_h2_unknown_wrong_answer_says_how_far():
-    fb = check_h2(2.0)
+    fb = check_h2(2.5)
     assert fb.ok is False and "off by" in fb.message
+    rough = check_h2(2.0)  # h2 = 1.76 to one figure
+    assert rough.ok is False and "too rough" in rough.message
     assert check_h2("a lot").ok is False
 
 

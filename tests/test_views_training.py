@@ -32,6 +32,7 @@ from helpers.network import (  # noqa: E402
     sweep_learning_rates,
     train,
 )
+from helpers.text import fmt  # noqa: E402
 from helpers.views.training import (  # noqa: E402
     ERROR_FLOOR,
     LR_GRID,
@@ -202,8 +203,23 @@ def test_explorer_starts_at_the_articles_rate():
     assert dash.values() == {"lr": 0.05, "epochs": 300, "step": 300}
     assert "diverged at step 3" in dash.description
     assert "89.9856" in dash.description and "0.02223" in dash.description
-    assert "lr·‖∇ŷ‖² = 4.499 (above 2" in dash.description
+    assert "lr·‖∇ŷ‖² = 4.499 (2 or more:" in dash.description
     assert_all_artists_finite(dash.fig)
+
+
+@pytest.mark.parametrize(
+    ("lr", "picture"),
+    [(0.001, "(below 1:"), (0.016, "(between 1 and 2:"), (0.022, "(between 1 and 2:")],
+)
+def test_explorer_says_what_the_first_step_really_did(explorer, lr, picture):
+    # Just below the bound the straight-line picture says the miss shrinks, yet the
+    # real first step raises E: the readout says both, and which way E really went.
+    explorer.update(lr=lr, epochs=300, step=300)
+    first = expected_history(lr).errors[:2]
+    way = "up" if first[1] > first[0] else "down"
+    assert picture in explorer.description
+    assert f"took E from {fmt(first[0])} to {fmt(first[1])}: {way}." in explorer.description
+    assert (way == "up") == (lr == 0.022)
 
 
 def test_converging_below_the_floor_is_drawn_at_the_floor(explorer):

@@ -32,17 +32,17 @@ def check_error_for_target(E, target=OTHER_TARGET, example=WORKED_EXAMPLE):
     expected = 0.5 * miss**2
     old_miss = y_hat - _target(example)
     hints = [
-        (miss**2, "that is (ŷ − y)²: the squared error has a ½ in front."),
-        (0.5 * miss, "that is ½(ŷ − y): the miss has to be squared."),
-        (-0.5 * miss, "that is ½(y − ŷ): the miss has to be squared."),
-        (abs(miss), "that is the size of the miss, |ŷ − y|: square it and halve it."),
+        (miss**2, "That is (ŷ − y)²: the squared error has a ½ in front."),
+        (0.5 * miss, "That is ½(ŷ − y): the miss has to be squared."),
+        (-0.5 * miss, "That is ½(y − ŷ): the miss has to be squared."),
+        (abs(miss), "That is the size of the miss, |ŷ − y|: square it and halve it."),
         (
             0.5 * old_miss**2,
             f"that is the error for the example's own target {_target(example):g}; "
             f"use y = {target:g}.",
         ),
-        (0.5 * (y_hat**2 - target**2), "square the difference ŷ − y, not ŷ and y separately."),
-        (0.5 * (y_hat**2 + target**2), "square the difference ŷ − y, not ŷ and y separately."),
+        (0.5 * (y_hat**2 - target**2), "Square the difference ŷ − y, not ŷ and y separately."),
+        (0.5 * (y_hat**2 + target**2), "Square the difference ŷ − y, not ŷ and y separately."),
     ]
     return check_number("E", E, expected, hints, rel_tol=1e-4)
 
@@ -55,15 +55,15 @@ def check_slope(dE_dy_hat, example=WORKED_EXAMPLE):
     hints = [
         (
             2 * expected,
-            "that is 2(ŷ − y), the slope of (ŷ − y)². With the ½ in front, the 2 cancels.",
+            "That is 2(ŷ − y), the slope of (ŷ − y)². With the ½ in front, the 2 cancels.",
         ),
         (
             -expected,
-            "that is y − ŷ: the derivative of ½(ŷ − y)² with respect to ŷ is ŷ − y "
+            "That is y − ŷ: the derivative of ½(ŷ − y)² with respect to ŷ is ŷ − y "
             "(the prediction first). The sign matters: it says which way to move ŷ.",
         ),
-        (0.5 * expected**2, "that is E itself; the question asks for its slope."),
-        (0.5 * expected, "the derivative of ½u² is u, not ½u."),
-        (y_hat, "that is ŷ; subtract the target."),
+        (0.5 * expected**2, "That is E itself; the question asks for its slope."),
+        (0.5 * expected, "The derivative of ½u² is u, not ½u."),
+        (y_hat, "That is ŷ; subtract the target."),
     ]
     return check_number("dE/dŷ", dE_dy_hat, expected, hints, rel_tol=1e-4)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
-from ..diagram import NetworkDiagram, Scene
+from ..diagram import NetworkDiagram, Scene, shown_values
 from ..examples import Example
 from ..network import (
     ACTIVATIONS,
@@ -307,8 +307,7 @@ class ReluNetworkDashboard(Dashboard):
                 f"{bname}={fmt(layers[n].b[j], 3)}\n∂E/∂{bname}={fmt(grads[n].b[j], 3)}"
             )
 
-        zs = np.concatenate([np.asarray(z)[0] for z in trace.z])
-        fs = np.concatenate([np.asarray(a)[0] for a in trace.a[1:]])
+        zs, fs = self._shown(layers, trace)
         reach = max(3.0, 1.1 * float(np.abs(zs).max()))
         grid = np.linspace(-reach, reach, len(self.zs))
         curve = activate(grid, activation)
@@ -326,8 +325,7 @@ class ReluNetworkDashboard(Dashboard):
         """The plain-text description: values, error, gradients and dead units."""
         ex = self.example
         units = self.units
-        zs = np.concatenate([np.asarray(z)[0] for z in trace.z])
-        fs = np.concatenate([np.asarray(a)[0] for a in trace.a[1:]])
+        zs, fs = self._shown(layers, trace)
         lines = [
             f"{activation}: "
             + ", ".join(f"{u}: z = {fmt(z)}, f = {fmt(f)}" for u, z, f in zip(units, zs, fs)),
@@ -364,7 +362,7 @@ class ReluNetworkDashboard(Dashboard):
 
     def _why_dead(self, unit, layers, trace, grads):
         names = {u: k for k, u in enumerate(self.units)}
-        zs = np.concatenate([np.asarray(z)[0] for z in trace.z])
+        zs, _fs = self._shown(layers, trace)
         blocked = [
             f"∂E/∂{k} = {fmt(v)}"
             for k, v in {**to_named(grads), **self._bias_grads(grads)}.items()
@@ -374,6 +372,12 @@ class ReluNetworkDashboard(Dashboard):
             f"{unit} (z = {fmt(zs[names[unit]])} ≤ 0, so f′(z) = 0): no gradient flows "
             f"through it; " + ", ".join(blocked)
         )
+
+    @staticmethod
+    def _shown(layers, trace):
+        """Every unit's z and f(z) as the diagram shows them (a round-off zero is 0)."""
+        zs, values = shown_values(layers, trace)
+        return np.concatenate(zs[1:]), np.concatenate(values[1:])
 
     def _bias_grads(self, grads):
         return {k: float(grads[n].b[j]) for k, (n, j) in self.bias_places.items()}

@@ -387,7 +387,8 @@ class LearningRateExplorer(Dashboard):
             color=COLORS["negative"],
             transform=ax.get_xaxis_transform(),
         )
-        self.bound_line = ax.axvline(self.bound, color="black", ls="--", lw=1)
+        # Over the lr line, so that the bound stays in sight when lr sits on it.
+        self.bound_line = ax.axvline(self.bound, color="black", ls="--", lw=1, zorder=2.5)
         self.bound_text = ax.text(
             self.bound,
             0.04,
@@ -520,10 +521,38 @@ class LearningRateExplorer(Dashboard):
                 f"Shown: step {shown} of {epochs}, error {shown_error}.",
                 f"At the start ‖∇ŷ‖² = {fmt(self.norm_squared, 6)}, so the bound 2/‖∇ŷ‖² = "
                 f"{fmt(self.bound, 4)}; here lr·‖∇ŷ‖² = {fmt(factor, 4)} "
-                + ("(above 2: the first step overshoots)." if factor > 2 else "(below 2)."),
+                f"{_first_order_words(factor)}. {_first_step_sentence(h)}",
                 f"In the sweep ({self.regimes.epochs} steps) lr = {lr:g} {_regime_words(regime)}.",
             ]
         )
+
+
+def _first_order_words(factor):
+    """What the straight-line picture says one step does, for lr·‖∇ŷ‖² = ``factor``."""
+    if factor < 1:
+        return "(below 1: in the straight-line picture ŷ moves towards y without reaching it)"
+    if factor < 2:
+        return (
+            "(between 1 and 2: in the straight-line picture ŷ passes y but ends closer "
+            "to it than it started)"
+        )
+    return (
+        "(2 or more: in the straight-line picture ŷ passes y and ends farther from it "
+        "than it started, so the error grows)"
+    )
+
+
+def _first_step_sentence(h):
+    """What the first step really did to the error."""
+    if h.epochs == 0:
+        return ""
+    if h.diverged_at == 1:
+        return "The first step alone made the error diverge."
+    if h.diverged_at == 0:
+        return ""
+    before, after = h.errors[0], h.errors[1]
+    way = "up" if after > before else "down"
+    return f"The real first step took E from {fmt(before)} to {fmt(after)}: {way}."
 
 
 def _run_sentence(h):
