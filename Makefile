@@ -40,8 +40,8 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab $(ALLOW_ROOT) notebooks/00_index.ipynb
 
 lint: $(STAMP)
-	$(BIN)/ruff check helpers tests tools benchmarks
-	$(BIN)/ruff format --check helpers tests tools benchmarks
+	$(BIN)/ruff check helpers tests tools benchmarks notebooks
+	$(BIN)/ruff format --check helpers tests tools benchmarks notebooks
 
 test: $(STAMP) chromium npm lint
 	$(BIN)/python tools/nav.py --check
