@@ -473,11 +473,12 @@ class History:
                 f"lr = {self.lr:g}: after {self.epochs} steps the error is {fmt(self.final_error)}."
             )
         bad = self.diverged_error
-        why = (
-            f"the error reached {fmt(bad)}, past the limit {fmt(self.max_error)}"
-            if bad is not None and np.isfinite(bad)
-            else "the error overflowed"
-        )
+        if bad is not None and np.isfinite(bad):
+            why = f"the error reached {fmt(bad)}, past the limit {fmt(self.max_error)}"
+        elif bad is not None or np.isinf(self.max_error):
+            why = "the error overflowed"
+        else:  # a History made without the error at that step
+            why = f"the error passed {fmt(self.max_error)} or overflowed"
         if self.diverged_at == 0:
             if bad is not None and np.isfinite(bad):
                 return (

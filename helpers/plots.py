@@ -172,6 +172,12 @@ class DecadeLocator(mpl.ticker.Locator):
     def __call__(self):
         return self.tick_values(*self.axis.get_view_interval())
 
+    def nonsingular(self, vmin, vmax):
+        """Autoscaled limits as a log axis needs them (positive, at least a decade apart)."""
+        log = mpl.ticker.LogLocator()
+        log.set_axis(self.axis)
+        return log.nonsingular(vmin, vmax)
+
     def tick_values(self, vmin, vmax):
         vmin, vmax = sorted((float(vmin), float(vmax)))
         if not (np.isfinite(vmin) and np.isfinite(vmax) and vmax > 0):

@@ -30,6 +30,9 @@ def cut(value, figures, how):
 def test_a_value_cut_to_three_or_more_figures_is_right(exact, figures, how):
     typed = cut(exact, figures, how)
     assume(typed != 0.0)
+    # A value a hair below a cut (1.0499999999999998) reads as on it: its cut is 1.05.
+    place = figures - 1 - math.floor(math.log10(abs(exact)))
+    assume(abs(exact * 10**place - round(exact * 10**place)) > 1e-6 or how == "round")
     feedback = check_number("E", typed, exact)
     assert feedback.ok is True, feedback.message
     assert "Correct" in feedback.message
@@ -62,3 +65,31 @@ def test_the_notebooks_rounded_answer_and_a_slip():
 @pytest.mark.parametrize("placeholder", [None, ...])
 def test_placeholder_is_not_done(placeholder):
     assert check_number("E", placeholder, 1.0).ok is None
+
+
+def test_infinity_is_never_an_answer():
+    for value in (float("inf"), float("-inf"), float("nan")):
+        feedback = check_error_for_target(value)
+        assert feedback.ok is False and "finite" in feedback.message
+
+
+def test_slips_and_signs_are_named_at_three_figures():
+    # E = 0.73641248 for the other target; (ŷ − y)² = 1.47282496 is the slip.
+    assert "½ in front" in check_error_for_target(1.47).message
+    assert "wrong sign" in check_error_for_target(-0.736).message
+
+
+def test_a_count_is_exact():
+    feedback = check_number("the count", 390, 386, rounded=False)
+    assert feedback.ok is False and "off by 4" in feedback.message
+
+
+def test_truncation_is_not_one_unit_short():
+    # 1.13 / 0.01 is 112.99999999999999 in floating point: 1.12 is not 1.13 truncated.
+    assert check_number("x", 1.12, 1.13).ok is False
+    assert check_number("x", 1.13, 1.13).ok is True
+
+
+def test_close_only_when_the_answer_is_the_right_size():
+    assert "off by" in check_number("x", 1, 0.5).message  # 1 is not 0.5 to one figure
+    assert "too rough" in check_number("x", 0.5, 0.52).message

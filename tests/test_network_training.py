@@ -234,3 +234,11 @@ def test_sweep_has_no_warnings_and_the_article_rate_diverges_at_3():
     assert sweep.diverged_at.tolist() == [-1, 3, 1]
     assert sweep.errors[1, :3][0] == 1.59561248
     assert np.all(np.isnan(sweep.errors[1, 3:]))
+
+
+def test_describe_without_the_error_at_divergence_names_both_causes():
+    import dataclasses
+
+    h = train(EX.layers, EX.x, EX.target, 0.05, 20)
+    bare = dataclasses.replace(h, diverged_error=None)
+    assert f"(the error passed {fmt(h.max_error)} or overflowed)" in bare.describe()

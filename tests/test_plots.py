@@ -349,3 +349,14 @@ def test_point_labels_need_one_label_and_name_per_point():
     label = ax.annotate("a", (0, 0))
     with pytest.raises(ValueError, match="1 labels, 1 names and 2 points"):
         place_point_labels(ax, [label], ["a"], [(0, 0), (1, 1)])
+
+
+def test_decade_ticks_autoscale_a_flat_line_to_a_whole_decade():
+    fig, ax = live_figure(4.0, 3.0)
+    ax.set_yscale("log")
+    decade_ticks(ax.yaxis)
+    ax.plot([0, 1], [3.0, 3.0])
+    fig.canvas.draw()
+    lo, hi = ax.get_ylim()
+    assert 0 < lo <= 1.0 and hi >= 10.0  # a decade either side, as matplotlib's own log axis
+    assert tick_texts(ax.yaxis)  # at least one power of ten is labelled

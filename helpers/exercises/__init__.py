@@ -33,11 +33,15 @@ def not_done(value):
     return value is None or value is Ellipsis
 
 
-def check_number(name, given, expected, hints=(), rel_tol=1e-6):
+def check_number(name, given, expected, hints=(), rel_tol=1e-6, rounded=True):
     """Compare a number with the expected one and explain the difference.
 
     ``hints`` is a list of ``(wrong_value, explanation)``: when the answer
     equals a known wrong value (a common slip), the explanation is given.
+    With ``rounded=True`` an answer written to three or more significant
+    figures counts when it is the value rounded (or truncated) to the figures
+    given, and so does a slip or a wrong sign; ``rounded=False`` is for exact
+    answers such as a count.
     """
     if not_done(given):
         return Feedback(None, f"Not done yet: replace the placeholder with your value of {name}.")
@@ -45,29 +49,42 @@ def check_number(name, given, expected, hints=(), rel_tol=1e-6):
         given = float(given)
     except (TypeError, ValueError):
         return Feedback(False, f"{name} should be a number, got {given!r}.")
+    if not np.isfinite(given):
+        return Feedback(False, f"Not yet: {name} should be a finite number, got {fmt(given)}.")
     if np.isclose(given, expected, rtol=rel_tol, atol=1e-12):
         return Feedback(True, f"Correct: {name} = {fmt(expected, 10)}.")
-    digits, unit = _written_precision(given)
-    if digits < 3 and np.isfinite(expected) and expected != 0:
+    digits, unit = _written_precision(given) if rounded else (0, 0.0)
+    if rounded and digits < 3 and np.isfinite(expected) and expected != 0:
         # Python drops trailing zeros (1.00 is 1.0): maybe three figures were typed.
         three = 10.0 ** (np.floor(np.log10(abs(expected))) - 2)
         digits, unit = (3, three) if _cut_to(expected, three, given) else (digits, unit)
-    if _cut_to(expected, unit, given):
-        # The exact value, cut to the digits the student wrote.
-        if digits >= 3:
-            return Feedback(
-                True,
-                f"Correct to the {digits} figures you gave: {name} = {fmt(expected, 10)}.",
-            )
+
+    def matches(value):
+        """``given`` is ``value``, or ``value`` cut to the three or more figures given."""
+        return bool(
+            np.isclose(given, value, rtol=rel_tol, atol=1e-12)
+            or (digits >= 3 and _cut_to(value, unit, given))
+        )
+
+    if matches(expected):
+        return Feedback(
+            True,
+            f"Correct to the {digits} figures you gave: {name} = {fmt(expected, 10)}.",
+        )
+    if (
+        0 < digits < 3
+        and _cut_to(expected, unit, given)
+        and unit <= 10.0 ** np.floor(np.log10(abs(expected)))
+    ):
         return Feedback(
             False,
             f"Close, but {fmt(given, 6)} is too rough to judge: give {name} to at least "
             "three significant figures.",
         )
     for wrong, why in hints:
-        if np.isclose(given, wrong, rtol=rel_tol, atol=1e-12):
+        if matches(wrong):
             return Feedback(False, f"Not yet: {name} = {fmt(given, 6)}. {why}")
-    if np.isclose(given, -expected, rtol=rel_tol, atol=1e-12):
+    if matches(-expected):
         return Feedback(False, f"Not yet: {name} has the right size but the wrong sign.")
     return Feedback(
         False, f"Not yet: {name} = {fmt(given, 6)}, which is off by {fmt(given - expected, 3)}."
@@ -76,11 +93,15 @@ def check_number(name, given, expected, hints=(), rel_tol=1e-6):
 
 def _cut_to(exact, unit, given):
     """Whether ``given`` is ``exact`` rounded, or truncated, to a multiple of ``unit``."""
-    if not (np.isfinite(exact) and unit > 0):
+    if not (np.isfinite(exact) and np.isfinite(given) and unit > 0):
         return False
     tol = 1e-9 * max(unit, abs(given))
     rounded = abs(given - exact) <= 0.5 * unit + tol
-    truncated = abs(given - np.trunc(exact / unit) * unit) <= tol
+    q = exact / unit
+    # Truncated: cut after the last figure given. 1.13 / 0.01 is 112.999… in floating
+    # point, whose cut 112 is not what anyone reading 1.13 would write.
+    cut = np.round(q) if abs(q - np.round(q)) < 1e-9 else np.trunc(q)
+    truncated = abs(given - cut * unit) <= tol
     return bool(rounded or truncated)
 
 

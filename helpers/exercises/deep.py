@@ -40,7 +40,9 @@ def check_forward_passes(given, depth=3, problem=DEEP_PROBLEM):
             "numerical_gradient uses central differences: two passes per parameter.",
         ),
     ]
-    return check_number("the number of forward passes", given, 2 * params, hints=hints)
+    return check_number(
+        "the number of forward passes", given, 2 * params, hints=hints, rounded=False
+    )
 
 
 _CASES = [

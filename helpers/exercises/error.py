@@ -38,7 +38,7 @@ def check_error_for_target(E, target=OTHER_TARGET, example=WORKED_EXAMPLE):
         (abs(miss), "That is the size of the miss, |ŷ − y|: square it and halve it."),
         (
             0.5 * old_miss**2,
-            f"that is the error for the example's own target {_target(example):g}; "
+            f"That is the error for the example's own target {_target(example):g}; "
             f"use y = {target:g}.",
         ),
         (0.5 * (y_hat**2 - target**2), "Square the difference ŷ − y, not ŷ and y separately."),
