@@ -725,7 +725,7 @@ class NetworkDiagram:
         """
         trace = forward(layers, x, activation)
         zs, values = shown_values(layers, trace)
-        self.values = values  # what the units show, by layer
+        self.zs, self.values = zs, values  # what the units show, by layer
         dead = []
         for layer, names in enumerate(self.names):
             for j, name in enumerate(names):

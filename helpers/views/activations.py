@@ -16,7 +16,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
-from ..diagram import NetworkDiagram, Scene, shown_values
+from ..diagram import NetworkDiagram, Scene
 from ..examples import Example
 from ..network import (
     ACTIVATIONS,
@@ -307,7 +307,7 @@ class ReluNetworkDashboard(Dashboard):
                 f"{bname}={fmt(layers[n].b[j], 3)}\n∂E/∂{bname}={fmt(grads[n].b[j], 3)}"
             )
 
-        zs, fs = self._shown(layers, trace)
+        zs, fs = self._shown()
         reach = max(3.0, 1.1 * float(np.abs(zs).max()))
         grid = np.linspace(-reach, reach, len(self.zs))
         curve = activate(grid, activation)
@@ -325,7 +325,7 @@ class ReluNetworkDashboard(Dashboard):
         """The plain-text description: values, error, gradients and dead units."""
         ex = self.example
         units = self.units
-        zs, fs = self._shown(layers, trace)
+        zs, fs = self._shown()
         lines = [
             f"{activation}: "
             + ", ".join(f"{u}: z = {fmt(z)}, f = {fmt(f)}" for u, z, f in zip(units, zs, fs)),
@@ -340,9 +340,7 @@ class ReluNetworkDashboard(Dashboard):
         dead = dead_units(layers, trace)
         if dead:
             lines.append(
-                "Dead ReLU: "
-                + "; ".join(self._why_dead(unit, layers, trace, grads) for unit in dead)
-                + "."
+                "Dead ReLU: " + "; ".join(self._why_dead(unit, zs, grads) for unit in dead) + "."
             )
         elif activation == "relu":
             lines.append("Dead ReLU: none; every unit has z > 0 and passes its gradient back.")
@@ -360,9 +358,8 @@ class ReluNetworkDashboard(Dashboard):
                 )
         return "\n".join(lines)
 
-    def _why_dead(self, unit, layers, trace, grads):
+    def _why_dead(self, unit, zs, grads):
         names = {u: k for k, u in enumerate(self.units)}
-        zs, _fs = self._shown(layers, trace)
         blocked = [
             f"∂E/∂{k} = {fmt(v)}"
             for k, v in {**to_named(grads), **self._bias_grads(grads)}.items()
@@ -373,11 +370,10 @@ class ReluNetworkDashboard(Dashboard):
             f"through it; " + ", ".join(blocked)
         )
 
-    @staticmethod
-    def _shown(layers, trace):
-        """Every unit's z and f(z) as the diagram shows them (a round-off zero is 0)."""
-        zs, values = shown_values(layers, trace)
-        return np.concatenate(zs[1:]), np.concatenate(values[1:])
+    def _shown(self):
+        """Every unit's z and f(z) as the diagram shows them now (a round-off zero is 0)."""
+        d = self.diagram
+        return np.concatenate(d.zs[1:]), np.concatenate(d.values[1:])
 
     def _bias_grads(self, grads):
         return {k: float(grads[n].b[j]) for k, (n, j) in self.bias_places.items()}

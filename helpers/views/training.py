@@ -544,12 +544,10 @@ def _first_order_words(factor):
 
 def _first_step_sentence(h):
     """What the first step really did to the error."""
-    if h.epochs == 0:
+    if h.epochs == 0 or h.diverged_at == 0:
         return ""
     if h.diverged_at == 1:
         return "The first step alone made the error diverge."
-    if h.diverged_at == 0:
-        return ""
     before, after = h.errors[0], h.errors[1]
     way = "up" if after > before else "down"
     return f"The real first step took E from {fmt(before)} to {fmt(after)}: {way}."
