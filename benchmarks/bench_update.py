@@ -1,6 +1,6 @@
 """How much cheaper an in-place update is than rebuilding a dashboard's figure.
 
-For every dashboard in ``helpers.views``: the time of ``update`` for one
+For every dashboard in ``helpers.lessons``: the time of ``update`` for one
 slider step (recompute, change the artists and repaint the canvas, as the
 dashboard does live: only what changed, see :mod:`helpers.painter`) against
 making the dashboard from scratch (which also draws it once). The slider
@@ -23,7 +23,7 @@ import ipywidgets as widgets  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 
 from benchmarks.results import save  # noqa: E402
-from helpers.views import all_dashboards  # noqa: E402
+from helpers.lessons import all_dashboards  # noqa: E402
 
 
 def _steps(control, count):

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .network import Layer, activation_derivative, forward, numerical_gradient
-from .text import fmt
+from .text import fmt, fmt_below
 
 __all__ = [
     "BUGGY",
@@ -347,12 +347,14 @@ def _compare(name, given, reference):
     worst_key = max(errors, key=errors.get)
     worst = errors[worst_key]
     status = verdict(worst)
+    # Below "wrong", the relative error is mostly rounding: only its size is worth showing.
+    shown = fmt(worst, 2) if status == "wrong" else fmt_below(worst)
     if status == "fine":
-        text = f"passes: largest relative error {fmt(worst, 2)} (rounding only)."
+        text = f"passes: largest relative error {shown} (rounding only)."
     else:
         wrong = [k for k, e in errors.items() if verdict(e) != "fine"]
         text = (
-            f"{status}: largest relative error {fmt(worst, 2)} (in ∂E/∂{worst_key}); "
+            f"{status}: largest relative error {shown} (in ∂E/∂{worst_key}); "
             f"off: {', '.join(wrong)}."
         )
     return Check(name, status, text, errors, worst)

@@ -2,16 +2,25 @@
 
 An exercise cell leaves a placeholder (``None`` or ``...``) for the student
 and calls a checker; the checker then says "not done yet" instead of failing.
-Each notebook's checkers live in a module of this package named after it.
+Each notebook's checkers live in its lesson module (:mod:`helpers.lessons`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..plots import fmt
+from .network import backward, forward, to_named
+from .text import fmt
 
-__all__ = ["Feedback", "check_array", "check_number", "not_done"]
+__all__ = [
+    "NAMES",
+    "Feedback",
+    "backward_of",
+    "chain_rule_parts",
+    "check_array",
+    "check_number",
+    "not_done",
+]
 
 
 class Feedback:
@@ -145,3 +154,24 @@ def check_array(name, given, expected, rel_tol=1e-6):
         f"Not yet: {int(wrong.sum())} of {wrong.size} entries of {name} differ; "
         f"entry {first} is {fmt(given[first], 6)}, expected {fmt(expected[first], 6)}.",
     )
+
+
+# The worked example's numbers that the chain-rule checkers of notebooks 03 and 04 use
+
+NAMES = ("w1", "w2", "w3", "w4", "w5", "w6")
+
+
+def chain_rule_parts(example):
+    """The forward pass's numbers and the gradients of ``example``, by name."""
+    trace = forward(example.layers, example.x, example.activation)
+    h1, h2 = (float(v) for v in trace.hidden[0])
+    y_hat = float(trace.output[0])
+    y = float(example.target[0])
+    grads = to_named(backward(example.layers, trace, example.target))
+    return h1, h2, y_hat, y, grads
+
+
+def backward_of(example):
+    """The gradient of ``example`` at its weights, as layers (what :func:`sgd_step` takes)."""
+    trace = forward(example.layers, example.x, example.activation)
+    return backward(example.layers, trace, example.target)

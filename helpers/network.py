@@ -33,6 +33,7 @@ __all__ = [
     "activation_derivative",
     "backward",
     "error",
+    "error_along",
     "errors_over",
     "forward",
     "from_named",
@@ -735,3 +736,13 @@ def errors_over(layers, x, target, settings, activation="linear"):
     t2d = _target_for(target, x2d, single, layers[-1].W.shape[1])
     a, _z = _forward(Ws, bs, x2d, names)
     return _error(a[-1], t2d).reshape(shape)
+
+
+def error_along(layers, x, target, name, values, activation="linear"):
+    """E with weight ``name`` set to each of ``values`` in turn, every other weight fixed.
+
+    Each point is a full forward pass and error, all at once
+    (:func:`errors_over`), so the curve is exactly what the
+    network would give.
+    """
+    return errors_over(layers, x, target, {name: np.asarray(values, dtype=float)}, activation)

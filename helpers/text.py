@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["fmt", "superscript"]
+__all__ = ["ROUNDING_FLOOR", "fmt", "fmt_below", "fmt_error", "sign_word", "superscript"]
 
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
@@ -28,3 +28,39 @@ def fmt(value, digits=4):
         mantissa, exponent = text.split("e")
         text = f"{mantissa}·10{superscript(exponent)}"
     return text.replace("-", "−")
+
+
+def sign_word(value):
+    """``"positive"``, ``"zero"`` or ``"negative"``: the answer to a predict-first question."""
+    value = float(value)
+    if value > 0:
+        return "positive"
+    if value < 0:
+        return "negative"
+    return "zero"
+
+
+def fmt_below(value):
+    """A small positive number known only to its order of magnitude: ``"< 10⁻³"``.
+
+    For round-off noise (a gradient check's relative error, say), whose
+    digits change from one processor to the next: 0.00045 and 0.00047 are
+    both ``"< 10⁻³"``, the smallest power of ten above the value.
+    """
+    value = abs(float(value))
+    if value == 0:
+        return "0"
+    if not np.isfinite(value):
+        return fmt(value)
+    return f"< 10{superscript(int(np.floor(np.log10(value))) + 1)}"
+
+
+#: An error E = ½(ŷ − y)² below this is 0 as far as floats can tell: ŷ and y
+#: then differ only in their last few binary digits.
+ROUNDING_FLOOR = 1e-28
+
+
+def fmt_error(E, digits=4):
+    """An error as :func:`fmt` writes it, but 0 once it is below :data:`ROUNDING_FLOOR`."""
+    E = float(E)
+    return "0" if 0 <= E < ROUNDING_FLOOR else fmt(E, digits)

@@ -4,7 +4,7 @@ A dashboard is one figure (or diagram), made once, plus the sliders that drive i
 change, whether from a slider, the reset button, a pasted state line or a test,
 goes through :meth:`Dashboard.update`, which recomputes with the helpers,
 changes the figure's artists in place and redraws. The figures themselves live
-in :mod:`helpers.plots`; the lesson-specific dashboards in ``helpers.views``.
+in :mod:`helpers.plots`; the lessons' dashboards in ``helpers.lessons``.
 """
 
 from __future__ import annotations
@@ -25,10 +25,12 @@ from .text import fmt
 __all__ = [
     "Dashboard",
     "LR_CHOICES",
+    "WEIGHT_RANGE",
     "PredictFirst",
     "input_slider",
     "lr_slider",
     "target_slider",
+    "weight_scale",
     "weight_slider",
 ]
 
@@ -58,9 +60,20 @@ def _slider(name, value, lo, hi, step, fmt):
     )
 
 
-def weight_slider(name, value, lo=-2.0, hi=2.0, step=0.01):
-    """A slider for one weight; steps of 0.01 land exactly on the example's weights."""
-    return _slider(name, value, lo, hi, step, ".2f")
+#: Weight sliders run from −WEIGHT_RANGE to +WEIGHT_RANGE, and network diagrams draw
+#: an edge at full width when its |w| reaches the end of its slider.
+WEIGHT_RANGE = 2.0
+
+
+def weight_slider(name, value, limit=WEIGHT_RANGE, step=0.01):
+    """A slider for one weight, from −limit to +limit; steps of 0.01 land exactly on
+    the example's weights."""
+    return _slider(name, value, -limit, limit, step, ".2f")
+
+
+def weight_scale(controls):
+    """The |w| at the end of the weight sliders among ``controls``: a diagram's full edge width."""
+    return max(c.max for name, c in controls.items() if name.startswith("w"))
 
 
 def input_slider(name, value, lo=-20.0, hi=20.0, step=0.5):

@@ -8,19 +8,31 @@ core functions and :func:`~helpers.plots.fmt`, so a view that shows a stale,
 swapped or mis-rounded number fails. ``tests/test_figure_agrees.py`` runs every
 oracle over random control values.
 
-Register one with ``@oracle("module.ClassName")``; the name is the key of
-:func:`helpers.views.all_dashboards`.
+Each lesson's oracles sit at the end of its test module,
+``tests/test_lNN_*.py``, registered with ``@oracle("lNN_name.ClassName")``;
+the name is the key of :func:`helpers.lessons.all_dashboards`.
+:func:`load_all` imports those modules. This module holds what they share.
 """
 
 from __future__ import annotations
 
+import importlib
 import re
+from pathlib import Path
 
 import numpy as np
+import pytest
 
-from helpers.network import backward, error, forward, from_named, to_named
+from helpers.network import backward, error, forward, from_named, to_named, weight_names
 
 ORACLES = {}
+
+
+def load_all():
+    """Import every lesson's test module, which registers its oracles; returns ORACLES."""
+    for path in sorted(Path(__file__).parent.glob("test_l[0-9][0-9]_*.py")):
+        importlib.import_module(path.stem)
+    return ORACLES
 
 
 def oracle(*names):
@@ -92,7 +104,8 @@ def number_after(text, label):
     if word in ("∞", "-∞", "undefined"):
         return {"∞": np.inf, "-∞": -np.inf, "undefined": np.nan}[word]
     mantissa, _, exponent = word.partition("·10")
-    return float(mantissa) * 10.0 ** int(exponent.translate(_FROM_SUPERSCRIPT) or 0)
+    # parsed as one literal: 9.881·10⁻³²⁴ is a subnormal float, while 10.0**-324 is 0
+    return float(f"{mantissa}e{exponent.translate(_FROM_SUPERSCRIPT) or 0}")
 
 
 def assert_shows(text, label, value, digits, noise=0.0):
@@ -117,3 +130,66 @@ def assert_shows(text, label, value, digits, noise=0.0):
     assert abs(shown - value) <= unit * 1.0001, (
         f"{label} shows {shown}, expected {value} ({digits} figures) in {text!r}"
     )
+
+
+REL = 1e-9
+
+
+def unit_values(trace, names, layers):
+    """Every unit's value by name, from the layers of ``trace``, with float
+    round-off taken as 0 (:func:`~tests.oracles.as_shown`)."""
+    return {
+        name: as_shown(trace, layers, layer, j)[1]
+        for layer, row in enumerate(names)
+        for j, name in enumerate(row)
+    }
+
+
+def feeding_value(layers, trace, name):
+    """The value of the unit that weight ``name`` multiplies."""
+    layer, i, _j = weight_names(layers)[name]
+    return float(np.asarray(trace.a[layer])[0][i])
+
+
+def error_curve(layers, x, target, name, grid):
+    """E with weight ``name`` set to each value of ``grid``, the others kept."""
+    return np.array(
+        [error(forward(from_named({name: float(w)}, layers), x).output, target) for w in grid]
+    )
+
+
+def check_edges_drawn(diagram, weights):
+    """Edge colour follows the sign of the weight, and a larger |w| is never drawn thinner."""
+    names = list(diagram.edge_text)
+    widths = dict(zip(names, diagram.lines.get_linewidths()))
+    colors = dict(zip(names, diagram.lines.get_colors()))
+    for a in names:
+        positive = colors[a] == colors[names[0]] if weights[names[0]] >= 0 else None
+        if positive is not None:
+            assert positive == (weights[a] >= 0), f"{a} = {weights[a]} drawn in the wrong colour"
+        for b in names:
+            if abs(weights[a]) > abs(weights[b]):
+                assert widths[a] >= widths[b], f"|{a}| > |{b}| but {a} is drawn thinner"
+
+
+def approx(values):
+    return pytest.approx(np.asarray(values, dtype=float), rel=REL, abs=0)
+
+
+def assert_data(line, x, y):
+    """``line`` holds exactly the points (x, y), to within a relative 1e-9."""
+    got_x, got_y = (np.asarray(v, dtype=float) for v in line.get_data())
+    assert got_x.shape == np.shape(x), f"{line}: {got_x.shape[0]} points, expected {len(x)}"
+    assert got_x == approx(x)
+    assert got_y == approx(y)
+
+
+def assert_text(artist, expected):
+    assert artist.get_text() == expected, f"shows {artist.get_text()!r}, expected {expected!r}"
+
+
+def assert_within(ax, ys):
+    """Every value of ``ys`` lies inside the y limits of ``ax``."""
+    lo, hi = sorted(ax.get_ylim())
+    ys = np.asarray(ys, dtype=float)
+    assert np.all((ys >= lo * (1 - REL)) & (ys <= hi * (1 + REL))), (lo, hi, ys)

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from helpers import buggy
+from helpers.examples import RELU_EXAMPLE
 from helpers.network import Layer, backward, forward, layers_from_sizes
-from helpers.views.activations import RELU_EXAMPLE
 
 EX = RELU_EXAMPLE
 

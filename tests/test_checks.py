@@ -8,8 +8,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from helpers.exercises import _written_precision, check_number
-from helpers.exercises.error import check_error_for_target
+from helpers.checks import _written_precision, check_number
+from helpers.lessons.l02_error import check_error_for_target
 
 
 def cut(value, figures, how):

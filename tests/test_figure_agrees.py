@@ -1,8 +1,8 @@
 """After any move of any control, the figure says what the helpers compute.
 
-For every dashboard in ``helpers.views``, hypothesis sets random control
+For every dashboard in ``helpers.lessons``, hypothesis sets random control
 values (extremes included) through ``update``, as a slider does, and the
-dashboard's oracle (``tests/oracles*.py``) recomputes the numbers from
+dashboard's oracle (at the end of its lesson's test module) recomputes the numbers from
 scratch and checks them against the texts and points on the figure.
 """
 
@@ -16,13 +16,12 @@ from hypothesis import strategies as st
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import oracles  # noqa: E402
-import oracles_later  # noqa: E402, F401  (registers the oracles of notebooks 05–07)
-import oracles_lessons  # noqa: E402, F401  (registers the oracles of notebooks 01–04)
 from test_fuzz_dashboards import fuzzable  # noqa: E402
 
-from helpers.views import all_dashboards  # noqa: E402
+from helpers.lessons import all_dashboards  # noqa: E402
 
 DASHBOARDS = all_dashboards()
+oracles.load_all()
 
 
 def test_every_dashboard_has_an_oracle():

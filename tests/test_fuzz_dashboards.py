@@ -1,6 +1,6 @@
 """Every control of every dashboard, over its whole range, through the slider's own path.
 
-For each dashboard in ``helpers.views`` hypothesis sets random combinations of
+For each dashboard in ``helpers.lessons`` hypothesis sets random combinations of
 control values (extremes included) with ``update``, as a slider would, then
 renders the figure. After every update: no exception reached the dashboard,
 no warning of any kind, nothing undefined drawn, no "nan" in the description,
@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from helpers.views import all_dashboards  # noqa: E402
+from helpers.lessons import all_dashboards  # noqa: E402
 
 DASHBOARDS = all_dashboards()
 

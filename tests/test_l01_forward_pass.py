@@ -4,20 +4,34 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+
 import matplotlib.colors as mcolors  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from oracles import (  # noqa: E402
+    check_edges_drawn,
+    oracle,
+    unit_values,
+    weights_of,
+)
 
 from helpers.examples import WORKED_EXAMPLE  # noqa: E402
-from helpers.exercises.forward import check_h2, check_y_hat  # noqa: E402
-from helpers.network import forward  # noqa: E402
-from helpers.plots import COLORS  # noqa: E402
-from helpers.views.forward import (  # noqa: E402
+from helpers.lessons.l01_forward_pass import (  # noqa: E402  # noqa: E402
     ForwardPassDashboard,
+    check_h2,
+    check_y_hat,
     predict,
     sign_word,
     sum_text,
     weight_table,
+)
+from helpers.network import (  # noqa: E402  # noqa: E402
+    forward,  # noqa: E402
+    from_named,
+)
+from helpers.plots import (
+    COLORS,  # noqa: E402
+    fmt,  # noqa: E402
 )
 
 EDGES = ["w1", "w2", "w3", "w4", "w5", "w6"]
@@ -281,7 +295,7 @@ def test_check_y_hat():
 
 
 def test_example_figure_is_a_still_drawing_with_six_figure_values():
-    from helpers.views.forward import example_figure
+    from helpers.lessons.l01_forward_pass import example_figure
 
     scene = example_figure()
     texts = set(scene.texts())
@@ -299,3 +313,26 @@ def test_sums_that_cancel_show_zero_not_round_off(dash):
     assert dash.diagram.node_text["h1"].get_text() == "h1\n0"
     assert dash.sum_texts["h1"].get_text().splitlines()[-1].strip() == "= 0"
     assert "·10" not in " ".join(all_texts(dash))
+
+
+# --------------------------------------------------------------------------
+# What the figures must say (run by test_figure_agrees.py)
+# --------------------------------------------------------------------------
+
+
+@oracle("l01_forward_pass.ForwardPassDashboard")
+def forward_pass(d):
+    values = d.values()
+    weights = weights_of(values)
+    x = [values[f"i{k + 1}"] for k in range(len(d.example.x))]
+    layers = from_named(weights, d.example.layers)
+    trace = forward(layers, x)
+    shown = unit_values(trace, d.diagram.names, layers)
+    for name, value in shown.items():
+        assert d.diagram.node_text[name].get_text() == f"{name}\n{fmt(value, 6)}"
+    for name, w in weights.items():
+        assert d.diagram.edge_text[name].get_text() == f"{name}={fmt(w, 3)}"
+    for unit, text in d.sum_texts.items():
+        last = text.get_text().splitlines()[-1]
+        assert last.strip() == f"= {fmt(shown[unit], 6)}", text.get_text()
+    check_edges_drawn(d.diagram, weights)

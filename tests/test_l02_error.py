@@ -4,19 +4,36 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from oracles import (  # noqa: E402
+    REL,
+    assert_shows,
+    error_curve,
+    gradients_at,
+    oracle,
+    point_of,
+    weights_of,
+)
 
 from helpers.examples import WORKED_EXAMPLE  # noqa: E402
-from helpers.exercises.error import OTHER_TARGET, check_error_for_target, check_slope  # noqa: E402
-from helpers.network import error, forward, from_named, numerical_gradient  # noqa: E402
-from helpers.views.error import (  # noqa: E402
+from helpers.lessons.l02_error import (  # noqa: E402  # noqa: E402
     CURVE_POINTS,
+    OTHER_TARGET,
     ErrorDashboard,
     best_along,
+    check_error_for_target,
+    check_slope,
     error_along,
     error_slope,
     squared_error,
+)
+from helpers.network import (  # noqa: E402  # noqa: E402  # noqa: E402
+    error,
+    forward,
+    from_named,
+    numerical_gradient,
 )
 
 Y_HAT = 2.2136
@@ -298,3 +315,40 @@ def test_check_slope():
     assert "E itself" in check_slope(E_EXAMPLE).message
     assert "subtract the target" in check_slope(Y_HAT).message
     assert "off by" in check_slope(1.0).message
+
+
+# --------------------------------------------------------------------------
+# What the figures must say (run by test_figure_agrees.py)
+# --------------------------------------------------------------------------
+
+
+@oracle("l02_error.ErrorDashboard")
+def error_view(d):
+    values = d.values()
+    weights = weights_of(values)
+    y = float(values["y"])
+    layers, trace, E, _g = gradients_at(d.example, weights, target=[y])
+    y_hat = float(trace.output[0])
+    title = d.ax_y.get_title()
+    assert_shows(title, "E = ½(ŷ − y)² =", E, 5)
+    assert_shows(title, "(y =", y, 4)
+    assert point_of(d.point_y) == pytest.approx((y_hat, E), rel=REL, abs=1e-12)
+    xs, ys = np.asarray(d.tangent.get_xydata(), dtype=float).T
+    assert (ys[1] - ys[0]) / (xs[1] - xs[0]) == pytest.approx(y_hat - y, rel=1e-6, abs=1e-9)
+    assert list(d.miss.get_xdata()) == pytest.approx([y, y_hat], rel=REL)
+
+    chosen = values["curve"]
+    assert point_of(d.point_w) == pytest.approx((weights[chosen], E), rel=REL, abs=1e-12)
+    ws, along = np.asarray(d.curve.get_xydata(), dtype=float).T
+    assert along == pytest.approx(error_curve(layers, d.example.x, [y], chosen, ws), rel=1e-9)
+    # ŷ is a straight line in one weight: it reaches y where the line crosses it.
+    moved = from_named({chosen: weights[chosen] + 1.0}, layers)
+    slope = float(forward(moved, d.example.x).output[0]) - y_hat
+    title = d.ax_w.get_title()
+    if abs(slope) < 1e-12:
+        assert "flat" in title, title
+    elif "zero at" in title:
+        # Round-off of 0 (under a billionth of the slider's range) is shown as 0.
+        control = d.controls[chosen]
+        noise = 1e-9 * (control.max - control.min)
+        assert_shows(title, "zero at", weights[chosen] - (y_hat - y) / slope, 4, noise)

@@ -9,29 +9,43 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from oracles import (  # noqa: E402
+    REL,
+    assert_shows,
+    error_curve,
+    feeding_value,
+    gradients_at,
+    oracle,
+    point_of,
+    weights_of,
+)
 
 from helpers.examples import WORKED_EXAMPLE  # noqa: E402
-from helpers.exercises.chain_rule import check_dE_dw5, check_new_w6  # noqa: E402
-from helpers.network import (  # noqa: E402
-    backward,
-    error,
-    forward,
-    from_named,
-    numerical_gradient,
-    to_named,
-)
-from helpers.plots import broken_artists  # noqa: E402
-from helpers.views.output_weights import (  # noqa: E402
+from helpers.lessons.l03_chain_rule_output_weights import (  # noqa: E402  # noqa: E402
     REGIMES,
     SlopeDashboard,
     StepDashboard,
+    check_dE_dw5,
+    check_new_w6,
     error_along,
     feeding_unit,
     sign_word,
     slice_curvature,
     step_regime,
+)
+from helpers.network import (  # noqa: E402  # noqa: E402
+    backward,
+    error,
+    forward,
+    from_named,
+    numerical_gradient,
+    to_named,  # noqa: E402
+)
+from helpers.plots import (
+    broken_artists,  # noqa: E402
 )
 
 EX = WORKED_EXAMPLE
@@ -279,3 +293,54 @@ def test_check_new_w6():
     assert "learning rate is missing" in check_new_w6(0.16 + 3.144064).message
     assert "step itself" in check_new_w6(0.1572032).message
     assert "∂E/∂w5" in check_new_w6(0.16 + 0.05 * 15.00576).message
+
+
+# --------------------------------------------------------------------------
+# What the figures must say (run by test_figure_agrees.py)
+# --------------------------------------------------------------------------
+
+
+@oracle("l03_chain_rule_output_weights.SlopeDashboard")
+def slope_view(d):
+    weights = weights_of(d.values())
+    ex = d.example
+    layers, trace, E, g = gradients_at(ex, weights)
+    name = d.weight
+    title = d.title.get_text()
+    assert_shows(title, f"∂E/∂{name} =", g[name], 5)
+    numeric = to_named(numerical_gradient(layers, ex.x, ex.target))[name]
+    assert numeric == pytest.approx(g[name], rel=1e-5, abs=1e-6)
+    assert_shows(title, "central difference", numeric, 5)
+    assert point_of(d.point) == pytest.approx((weights[name], E), rel=REL, abs=1e-12)
+    xs, ys = np.asarray(d.tangent.get_xydata(), dtype=float).T
+    assert (ys[1] - ys[0]) / (xs[1] - xs[0]) == pytest.approx(g[name], rel=1e-6, abs=1e-9)
+    ws, curve = np.asarray(d.curve.get_xydata(), dtype=float).T
+    assert curve == pytest.approx(error_curve(layers, ex.x, ex.target, name, ws), rel=1e-9)
+
+
+@oracle("l03_chain_rule_output_weights.StepDashboard")
+def step_view(d):
+    values = d.values()
+    lr = float(values["lr"])
+    weights = weights_of(values)
+    ex = d.example
+    name = d.weight
+    layers, trace, E, g = gradients_at(ex, weights)
+    new_w = weights[name] - lr * g[name]
+    new_E = error(forward(from_named({name: new_w}, layers), ex.x).output, ex.target)
+    assert point_of(d.start) == pytest.approx((weights[name], E), rel=REL, abs=1e-12)
+    assert point_of(d.landing) == pytest.approx((new_w, new_E), rel=1e-9, abs=1e-12)
+    feed = feeding_value(layers, trace, name)
+    title = d.title.get_text()
+    assert title.startswith(f"lr = {lr:g}"), title
+    if feed * feed <= 1e-12:
+        assert "does not depend" in title, title
+        return
+    ratio = lr * feed * feed
+    assert_shows(title, "² =", ratio, 3)
+    # What kind of step it is, from how far along the parabola it lands.
+    bounds = [(0.5, "small step"), (1.005, "good step"), (2.0, "overshoot")]
+    if all(abs(ratio - edge) > 1e-9 for edge, _ in bounds):
+        kind = next((word for edge, word in bounds if ratio < edge), "error grows")
+        assert title.endswith(kind), (ratio, title)
+        assert (new_E > E) == (ratio > 2 + 1e-9) or abs(new_E - E) < 1e-9 * max(E, 1)

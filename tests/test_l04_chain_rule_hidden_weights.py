@@ -11,34 +11,44 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from oracles import (  # noqa: E402
+    REL,
+    assert_shows,
+    gradients_at,
+    oracle,
+    point_of,
+    unit_values,
+    weights_of,
+)
 
 from helpers.examples import WORKED_EXAMPLE  # noqa: E402
-from helpers.exercises.chain_rule import (  # noqa: E402
+from helpers.lessons.l04_chain_rule_hidden_weights import (  # noqa: E402  # noqa: E402
+    STAGES,
+    BackwardDiagramDashboard,
+    FirstStepDashboard,
+    SurfaceDashboard,
     buggy_step,
     check_dE_dw4,
     check_repaired_step,
+    error_surface,
     gradient_used,
+    hidden_signals,
     reference_step,
 )
-from helpers.network import (  # noqa: E402
+from helpers.network import (  # noqa: E402  # noqa: E402
+    Layer,
     backward,
     error,
     forward,
     from_named,
     numerical_gradient,
     to_named,
+    weight_names,  # noqa: E402
 )
 from helpers.plots import broken_artists, fmt  # noqa: E402
-from helpers.views.hidden_weights import (  # noqa: E402
-    STAGES,
-    BackwardDiagramDashboard,
-    FirstStepDashboard,
-    SurfaceDashboard,
-    error_surface,
-    hidden_signals,
-)
 
 EX = WORKED_EXAMPLE
 NAMES = ["w1", "w2", "w3", "w4", "w5", "w6"]
@@ -454,3 +464,117 @@ def test_check_repaired_step_is_not_fooled_by_the_examples_numbers():
     result = check_repaired_step(memorised)
     assert result.ok is False
     assert "second network" in result.message
+
+
+# --------------------------------------------------------------------------
+# What the figures must say (run by test_figure_agrees.py)
+# --------------------------------------------------------------------------
+
+
+def check_backward_diagram(d, layers, trace, g, names_shown=None):
+    """Units show the forward values; edges show each weight and ∂E/∂w (``names_shown``)."""
+    diagram = d.diagram
+    for name, value in unit_values(trace, diagram.names, layers).items():
+        assert diagram.node_text[name].get_text() == f"{name}\n{fmt(value)}"
+    weights = to_named(layers)
+    for name, w in weights.items():
+        label = diagram.edge_text[name].get_text()
+        if names_shown is None or name in names_shown:
+            assert label == f"{name}={fmt(w, 3)}\n∂E/∂{name}={fmt(g[name], 4)}"
+        else:
+            assert label == f"{name}={fmt(w, 3)}"
+
+
+def out_weights(layers):
+    last = len(layers) - 1
+    return [n for n, (layer, _i, _j) in weight_names(layers).items() if layer == last]
+
+
+@oracle("l04_chain_rule_hidden_weights.BackwardDiagramDashboard")
+def backward_diagram(d):
+    values = d.values()
+    y = float(values["y"])
+    layers, trace, E, g = gradients_at(d.example, weights_of(values), target=[y])
+    check_backward_diagram(d, layers, trace, g)
+    delta = float(trace.output[0]) - y
+    note = d.notes.delta.get_text()
+    assert_shows(note, "y =", y, 4)
+    assert_shows(note, "δ = ŷ − y =", delta, 5)
+    weights = to_named(layers)
+    for unit, w_out in zip(d.diagram.names[1], out_weights(layers)):
+        assert_shows(d.notes.hidden[unit].get_text(), f"= δ·{w_out} =", delta * weights[w_out], 5)
+    # The widest orange glow is on the edge with the largest gradient.
+    sizes = np.abs([g[n] for n in d.diagram.edge_text])
+    if sizes.max() > 0 and np.isfinite(sizes).all():
+        extra = d.diagram.glow.get_linewidths() - d.diagram.lines.get_linewidths()
+        assert sizes[np.argmax(extra)] == pytest.approx(sizes.max(), rel=1e-9)
+
+
+@oracle("l04_chain_rule_hidden_weights.FirstStepDashboard")
+def first_step(d):
+    from helpers.lessons.l04_chain_rule_hidden_weights import STAGES
+    from helpers.network import sgd_step
+
+    k = int(d.values()["stage"])
+    ex = d.example
+    last = len(STAGES) - 1
+    assert d.title.get_text() == f"Stage {k} of {last}: {STAGES[k]}"
+    layers, trace, E, g = gradients_at(ex, ex.named)
+    outputs = out_weights(layers)
+    if k == last:
+        new = sgd_step(layers, [_grads_of(layers, g, n) for n in range(len(layers))], ex.lr)
+        new_trace = forward(new, ex.x)
+        check_backward_diagram(d, new, new_trace, g, names_shown=())
+        assert_shows(d.notes.delta.get_text(), "new ŷ =", new_trace.output[0], 6)
+        return
+    shown = () if k < 3 else (outputs if k == 3 else None)
+    if k == 0:
+        for row in d.diagram.names[1:]:
+            for name in row:
+                assert d.diagram.node_text[name].get_text() == name
+    else:
+        check_backward_diagram(d, layers, trace, g, names_shown=shown)
+    delta = float(trace.output[0] - ex.target[0])
+    if k in (2, 3, 4):
+        assert_shows(d.notes.delta.get_text(), "δ = ŷ − y =", delta, 5)
+    else:
+        assert not d.notes.delta.get_visible()
+
+
+def _grads_of(layers, g, n):
+    """The gradient of layer ``n`` as a Layer, from the named gradients ``g``."""
+
+    W = np.zeros_like(np.asarray(layers[n].W, dtype=float))
+    for name, (layer, i, j) in weight_names(layers).items():
+        if layer == n:
+            W[i, j] = g[name]
+    return Layer(W, None if layers[n].b is None else np.zeros_like(layers[n].b))
+
+
+@oracle("l04_chain_rule_hidden_weights.SurfaceDashboard")
+def surface(d):
+    values = d.values()
+    a_name, b_name = values["x_weight"], values["y_weight"]
+    if a_name == b_name:
+        assert not d.marker.get_visible() and not d.arrow.get_visible()
+        assert "different" in d.title.get_text()
+        return
+    weights = weights_of(values)
+    layers, trace, E, g = gradients_at(d.example, weights)
+    a, b = weights[a_name], weights[b_name]
+    assert point_of(d.marker) == pytest.approx((a, b), rel=REL, abs=1e-12)
+    assert d.title.get_text() == f"E over ({a_name}, {b_name}), other weights fixed"
+    side = d.side_text.get_text()
+    assert_shows(side, "E =", E, 5)
+    assert_shows(side, f"∂E/∂{a_name} =", g[a_name], 4)
+    assert_shows(side, f"∂E/∂{b_name} =", g[b_name], 4)
+    # The arrow starts at the point and points down the gradient, at most one step long.
+    tail = np.array(d.arrow.xyann, dtype=float)
+    head = np.array(d.arrow.xy, dtype=float)
+    assert tuple(tail) == pytest.approx((a, b), rel=REL, abs=1e-12)
+    step = -d.lr * np.array([g[a_name], g[b_name]])
+    if d.arrow.get_visible():
+        drawn = head - tail
+        assert np.hypot(*drawn) <= np.hypot(*step) * (1 + 1e-9)
+        cos = drawn @ step / (np.hypot(*drawn) * np.hypot(*step))
+        assert cos == pytest.approx(1.0, abs=1e-9)

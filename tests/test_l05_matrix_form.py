@@ -10,6 +10,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import html  # noqa: E402
+
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
@@ -17,13 +19,29 @@ from matplotlib.collections import Collection  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
+from oracles import (  # noqa: E402
+    REL,
+    approx,
+    assert_data,
+    assert_text,
+    assert_within,
+    oracle,
+    point_of,
+)
 
 from helpers.examples import WORKED_EXAMPLE  # noqa: E402
-from helpers.exercises.matrix_form import (  # noqa: E402
+from helpers.lessons.l05_matrix_form import (  # noqa: E402  # noqa: E402
+    ERROR_FLOOR,
+    LR_GRID,
+    LearningRateExplorer,
     check_matrix_gradients,
+    classify_rates,
     expected_matrix_gradients,
+    gradient_norm_squared,
+    largest_bound_at_target,
+    lr_grid,
 )
-from helpers.network import (  # noqa: E402
+from helpers.network import (  # noqa: E402  # noqa: E402  # noqa: E402
     Layer,
     backward,
     forward,
@@ -32,15 +50,9 @@ from helpers.network import (  # noqa: E402
     sweep_learning_rates,
     train,
 )
-from helpers.text import fmt  # noqa: E402
-from helpers.views.training import (  # noqa: E402
-    ERROR_FLOOR,
-    LR_GRID,
-    LearningRateExplorer,
-    classify_rates,
-    gradient_norm_squared,
-    largest_bound_at_target,
-    lr_grid,
+from helpers.plots import (
+    fmt,  # noqa: E402
+    nice_ceiling,  # noqa: E402
 )
 
 EX = WORKED_EXAMPLE
@@ -551,3 +563,110 @@ def test_axis_labels_stay_clear_of_the_tick_labels(lr):
         if t.get_text() == title
     ).get_window_extent(r)
     assert explorer.lr_text.get_window_extent(r).y1 <= title_box.y0
+
+
+# --------------------------------------------------------------------------
+# What the figures must say (run by test_figure_agrees.py)
+# --------------------------------------------------------------------------
+
+
+# --------------------------------------------------------------------------
+# Notebook 05: the learning-rate explorer
+# --------------------------------------------------------------------------
+
+
+def last_sane_errors(errors):
+    """Each row's last finite error (training stops a diverged row at nan)."""
+    finite = np.isfinite(errors)
+    last = np.array([np.flatnonzero(row)[-1] for row in finite])
+    return errors[np.arange(len(errors)), last]
+
+
+def check_sweep_panel(d):
+    """The sweep of learning rates (right panel), recomputed with sweep_learning_rates."""
+    ex = d.example
+    choices = [value for _label, value in d.controls["lr"].options]
+    n_rates, sweep_epochs = len(d.sweep.lrs), d.sweep.errors.shape[1] - 1
+    lrs = np.geomspace(min(choices), max(choices), n_rates)
+    sweep = sweep_learning_rates(ex.layers, ex.x, ex.target, lrs, sweep_epochs, ex.activation)
+    diverged = sweep.diverged_at >= 0
+    final = last_sane_errors(sweep.errors)
+    ax = d.ax_sweep
+
+    assert ax.get_title(loc="left") == f"{n_rates} learning rates"
+    assert ax.get_ylabel() == f"error after {sweep_epochs} steps"
+    assert_data(d.sweep_line, lrs[~diverged], np.maximum(final, ERROR_FLOOR)[~diverged])
+    assert np.asarray(d.sweep_diverged.get_xdata(), dtype=float) == approx(lrs[diverged])
+
+    # The regimes: diverged, final error below `tiny`, or neither; one span per stretch.
+    tiny = d.regimes.tiny
+    labels = np.where(diverged, "diverges", np.where(final < tiny, "converges", "neither"))
+    stretches, start = [], 0
+    for r in range(1, len(lrs) + 1):
+        if r == len(lrs) or labels[r] != labels[start]:
+            stretches.append((str(labels[start]), lrs[start], lrs[r - 1]))
+            start = r
+    drawn = [(regime, s.get_x(), s.get_x() + s.get_width()) for regime, s in d.spans]
+    assert [r for r, *_ in drawn] == [r for r, *_ in stretches]
+    for (_r, lo, hi), (_s, x0, x1) in zip(stretches, drawn):
+        assert (x0, x1) == pytest.approx((lo, hi), rel=REL)
+    assert sorted(d.regime_text) == sorted(set(labels))
+    for regime, text in d.regime_text.items():
+        assert_text(text, regime)
+        x = text.get_position()[0]
+        assert any(r == regime and lo <= x <= hi for r, lo, hi in stretches), (regime, x)
+
+    bound = stability_bound(ex.layers, ex.x, ex.activation)
+    assert_text(d.bound_text, f" 2/‖∇ŷ‖² = {fmt(bound, 3)}")
+    assert d.bound_text.get_position()[0] == pytest.approx(bound, rel=REL)
+    assert np.asarray(d.bound_line.get_xdata(), dtype=float) == approx([bound, bound])
+
+
+@oracle("l05_matrix_form.LearningRateExplorer")
+def explorer_shows(d):
+    """The run panel shows train() at the current lr up to the shown step; the sweep panel
+    shows sweep_learning_rates() with its regimes and the bound 2/‖∇ŷ‖²."""
+    values = d.values()
+    lr, epochs = float(values["lr"]), int(values["epochs"])
+    step = min(int(values["step"]), epochs)
+    ex = d.example
+    h = train(ex.layers, ex.x, ex.target, lr, epochs, ex.activation)
+    diverged_at = h.diverged_at
+    shown = min(step, len(h.errors) - 1)  # a diverged run is drawn up to its last sane step
+    drawn = np.maximum(h.errors, ERROR_FLOOR)  # a log axis shows an exact 0 at the floor
+
+    # The curve, the marker on the shown step, and a frame that shows them.
+    assert_data(d.curve, np.arange(shown + 1), drawn[: shown + 1])
+    assert point_of(d.marker) == pytest.approx((shown, drawn[shown]), rel=REL)
+    assert_within(d.ax_run, drawn[: shown + 1])
+    left, right = d.ax_run.get_xlim()
+    assert left == 0
+    if diverged_at is None:
+        assert right == pytest.approx(epochs, rel=REL)
+    else:  # about twice the run, kept while it shows the run and is not 2.5x too wide
+        assert diverged_at < right <= min(epochs, 2.5 * nice_ceiling(max(10, 2 * diverged_at)))
+    assert d.ax_run.get_title(loc="left") == "Training at this learning rate"
+
+    # Divergence: a dotted line, a cross and the words, once the shown step reaches it.
+    here = diverged_at is not None and step >= diverged_at
+    assert d.diverged_line.get_visible() == here
+    assert d.diverged_mark.get_visible() == here
+    if here:
+        assert np.asarray(d.diverged_line.get_xdata(), dtype=float) == approx([diverged_at] * 2)
+        assert float(d.diverged_mark.get_xdata()[0]) == diverged_at
+    status = f"lr = {lr:g}" + (f"\ndiverged at step {diverged_at}" if here else "")
+    assert_text(d.status, status)
+    if diverged_at is None:
+        assert d.message.value == ""
+    else:
+        said = (
+            f"Diverged at step {diverged_at}: the error passed {fmt(h.max_error)} (it was "
+            f"{fmt(h.errors[-1])} at step {diverged_at - 1})."
+        )
+        assert html.escape(said) in d.message.value, d.message.value
+
+    # The current rate on the sweep panel.
+    assert np.asarray(d.lr_line.get_xdata(), dtype=float) == approx([lr, lr])
+    assert d.lr_text.get_position()[0] == pytest.approx(lr, rel=REL)
+    assert_text(d.lr_text, "lr")
+    check_sweep_panel(d)

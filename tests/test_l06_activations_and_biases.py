@@ -9,14 +9,30 @@ import itertools
 import numpy as np
 import pytest
 from matplotlib.colors import to_hex
+from oracles import (
+    REL,
+    approx,
+    as_shown,
+    assert_data,
+    assert_text,
+    oracle,
+)
 
 from helpers import buggy
-from helpers.exercises.activations import (
+from helpers.lessons.l06_activations_and_biases import (
     HIDDEN_ERROR_EXAMPLE,
+    RELU_EXAMPLE,
+    ActivationCurveDashboard,
+    ReluNetworkDashboard,
+    bias_names,
     check_hidden_error,
     check_output_bias_gradient,
     check_repair,
+    dead_units,
     draft_backprop,
+    from_values,
+    training_steps,
+    values_of,
     with_dead_units,
 )
 from helpers.network import (
@@ -26,20 +42,12 @@ from helpers.network import (
     backward,
     error,
     forward,
+    from_named,
     sgd_step,
     to_named,
+    weight_names,
 )
-from helpers.plots import COLORS, fmt
-from helpers.views.activations import (
-    RELU_EXAMPLE,
-    ActivationCurveDashboard,
-    ReluNetworkDashboard,
-    bias_names,
-    dead_units,
-    from_values,
-    training_steps,
-    values_of,
-)
+from helpers.plots import COLORS, fmt, node_names
 
 EX = RELU_EXAMPLE
 
@@ -318,3 +326,136 @@ def test_a_round_off_zero_is_written_as_zero():
     assert "ŷ2 (z = 0 ≤ 0" in dash.description
     assert "10⁻¹" not in dash.description
     assert np.asarray(dash.points.get_offsets())[-1].tolist() == [0.0, 0.0]
+
+
+# --------------------------------------------------------------------------
+# What the figures must say (run by test_figure_agrees.py)
+# --------------------------------------------------------------------------
+
+
+# --------------------------------------------------------------------------
+# Notebook 06: activations and the 1-2-2 ReLU network
+# --------------------------------------------------------------------------
+
+
+@oracle("l06_activations_and_biases.ActivationCurveDashboard")
+def activation_curve(d):
+    """f and f′ over the whole z range, the two points at z, the cursor, the title, the frame."""
+    values = d.values()
+    z, name = float(values["z"]), values["activation"]
+    fz = float(activate(z, name))
+    dz = float(activation_derivative(z, name))
+
+    zs = np.asarray(d.f_line.get_xdata(), dtype=float)
+    assert (zs[0], zs[-1]) == (-d.Z_RANGE, d.Z_RANGE)
+    f = activate(zs, name)
+    slope = activation_derivative(zs, name)
+    assert_data(d.f_line, zs, f)
+    assert_data(d.slope_line, zs, slope)
+    assert_data(d.marker, [z, z], [fz, dz])
+    assert np.asarray(d.cursor.get_xdata(), dtype=float) == approx([z, z])
+    assert_text(d.title, f"{name}: f({fmt(z, 3)}) = {fmt(fz)},  f′({fmt(z, 3)}) = {fmt(dz)}")
+    # Both curves fit, with 0 and 1 always in view.
+    lo = min(f.min(), slope.min(), 0.0)
+    hi = max(f.max(), slope.max(), 1.0)
+    pad = 0.08 * (hi - lo)
+    assert d.ax.get_ylim() == pytest.approx((lo - pad, hi + pad), rel=REL)
+    assert [t.get_text() for t in d.ax.get_legend().get_texts()] == ["f(z)", "f′(z)"]
+
+
+def named_biases(layers):
+    """``{name: (layer, j)}``: bh1, bh2 … for the hidden layer, bo1, bo2 … for the output."""
+    places = {}
+    for n, layer in enumerate(layers):
+        prefix = "bo" if n == len(layers) - 1 else "bh"
+        for j in range(len(layer.b)):
+            places[f"{prefix}{j + 1}"] = (n, j)
+    return places
+
+
+@oracle("l06_activations_and_biases.ReluNetworkDashboard")
+def relu_network(d):
+    """Every unit's z and f(z), every weight and ∂E/∂w, every bias and ∂E/∂b, E, the dead
+    units greyed, and the units' points on the curve of f: forward and backward recomputed."""
+    values = d.values()
+    name = values["activation"]
+    ex = d.example
+    like = ex.layers
+    assert len(like) == 2, "the bias names below assume one hidden layer"
+    places = named_biases(like)
+    weights = {k: float(v) for k, v in values.items() if k not in places and k != "activation"}
+    layers = from_named(weights, like)
+    biases = [np.array(L.b, dtype=float) for L in layers]
+    for b, (n, j) in places.items():
+        biases[n][j] = float(values[b])
+    layers = [Layer(L.W, b) for L, b in zip(layers, biases)]
+
+    trace = forward(layers, ex.x, name)
+    grads = backward(layers, trace, ex.target)
+    E = error(trace.output, ex.target)
+    names = node_names([like[0].W.shape[0]] + [L.W.shape[1] for L in like])
+    diagram = d.diagram
+
+    # The units: the input's value; z and f(z) of the others (just the value if f is linear).
+    zs, fs, units, dead = [], [], [], []
+    for layer, row in enumerate(names):
+        for j, unit in enumerate(row):
+            z, a = as_shown(trace, layers, layer, j)
+            if layer == 0:
+                expected = f"{unit}\n{fmt(a)}"
+            else:
+                zs.append(z)
+                fs.append(a)
+                units.append(unit)
+                expected = (
+                    f"{unit}\n{fmt(a)}"
+                    if name == "linear"
+                    else f"{unit}\nz={fmt(z, 3)}\nf={fmt(a, 3)}"
+                )
+            dead.append(layer > 0 and name == "relu" and not zs[-1] > 0)
+            assert_text(diagram.node_text[unit], expected)
+    faces = [to_hex(c) for c in diagram.nodes.get_facecolors()]
+    assert faces == [to_hex(COLORS["dead"] if x else COLORS["node"]) for x in dead]
+
+    # The edges: each weight and its gradient, coloured by the weight's sign.
+    g = to_named(grads)
+    for w, (n, i, j) in weight_names(layers).items():
+        value = float(layers[n].W[i, j])
+        assert value == weights[w]
+        assert_text(diagram.edge_text[w], f"{w}={fmt(value, 3)}\n∂E/∂{w}={fmt(g[w], 4)}")
+    colors = [to_hex(c) for c in diagram.lines.get_colors()]
+    signs = [
+        COLORS["positive"] if weights[w] >= 0 else COLORS["negative"] for w in diagram.edge_text
+    ]
+    assert colors == [to_hex(c) for c in signs]
+
+    # The biases: beside their own unit, with ∂E/∂b.
+    for b, (n, j) in places.items():
+        text = d.bias_text[b]
+        assert_text(text, f"{b}={fmt(biases[n][j], 3)}\n∂E/∂{b}={fmt(grads[n].b[j], 3)}")
+        assert text.get_position() == diagram.node_text[names[n + 1][j]].get_position()
+    assert_text(d.error_text, f"E = {fmt(E)}")
+
+    # The right panel: f over a range that holds every z, and each unit at (z, f(z)).
+    assert_text(d.f_title, f"f = {name}")
+    reach = max(3.0, 1.1 * max(abs(z) for z in zs))
+    grid = np.linspace(-reach, reach, len(d.f_line.get_xdata()))
+    assert_data(d.f_line, grid, activate(grid, name))
+    assert d.ax_f.get_xlim() == pytest.approx((-reach, reach), rel=REL)
+    # A z that is 0 on paper may come out as ±1e-17, differently summed here and there.
+    points = np.column_stack([zs, fs])
+    spread = REL * max(1.0, float(np.max(np.abs(points))))
+    assert np.asarray(d.points.get_offsets(), dtype=float) == pytest.approx(
+        points, rel=REL, abs=spread
+    )
+    # Each unit is named once; a label that names several sits on the first's point,
+    # and the others' points lie within a few pixels of it.
+    shown = [t for t in d.point_labels if t.get_visible()]
+    named = [name for t in shown for name in t.get_text().split(", ")]
+    assert sorted(named) == sorted(units)
+    point = dict(zip(units, zip(zs, fs)))
+    for label in shown:
+        first, *others = label.get_text().split(", ")
+        assert tuple(label.xy) == pytest.approx(point[first], rel=REL)
+        pixels = d.ax_f.transData.transform([point[first]] + [point[o] for o in others])
+        assert np.all(np.abs(pixels - pixels[0]) <= 6.0)

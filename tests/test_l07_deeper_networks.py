@@ -4,24 +4,44 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+
 import ipywidgets as widgets
 import numpy as np
 import pytest
+from oracles import (
+    REL,
+    approx,
+    assert_data,
+    assert_text,
+    assert_within,
+    oracle,
+)
 
 from helpers import buggy
-from helpers.exercises.deep import check_forward_passes, check_relative_error
-from helpers.network import Layer, backward, forward
-from helpers.plots import broken_artists, fmt
-from helpers.views.deep import (
+from helpers.examples import XorProblem  # noqa: E402
+from helpers.lessons.l07_deeper_networks import (
     DEEP_PROBLEM,
+    HUGE,
+    RATIO_ALARM,
+    TINY,
     XOR,
     GradientFlowDashboard,
     XorDashboard,
-    XorProblem,
+    check_forward_passes,
+    check_relative_error,
     cost_table,
     gradient_norms,
     gradient_verdict,
 )
+from helpers.network import (
+    Layer,
+    backward,
+    error,
+    forward,
+    layers_from_sizes,
+    train,
+)
+from helpers.plots import broken_artists, fmt
 
 P = DEEP_PROBLEM
 
@@ -255,3 +275,123 @@ def test_check_relative_error_writes_numbers_as_on_paper():
     message = check_relative_error(off_on_tiny).message
     assert "tiny gradients ([1·10⁻⁹, 2·10⁻⁹] vs [1.1·10⁻⁹, 2·10⁻⁹])" in message
     assert "e-0" not in message and "-" not in message
+
+
+# --------------------------------------------------------------------------
+# What the figures must say (run by test_figure_agrees.py)
+# --------------------------------------------------------------------------
+
+
+# --------------------------------------------------------------------------
+# Notebook 07: gradient size per layer, and XOR
+# --------------------------------------------------------------------------
+
+
+def verdict_of(norms):
+    """What the gradient norms are called: overflow, dead, vanishing, exploding or healthy."""
+    if not np.all(np.isfinite(norms)):
+        return "overflow"
+    if np.any(norms == 0):
+        return "dead"
+    ratio = norms[0] / norms[-1]
+    if ratio < 1 / RATIO_ALARM:
+        return "vanishing"
+    if ratio > RATIO_ALARM:
+        return "exploding"
+    if norms.max() < TINY:
+        return "vanishing"
+    if norms.max() > HUGE:
+        return "exploding"
+    return "healthy"
+
+
+@oracle("l07_deeper_networks.GradientFlowDashboard")
+def gradient_flow(d):
+    """‖∂E/∂W‖ of every layer (clipped to the axis, the clipped ones crossed), the title and
+    the verdict, from a backward pass through freshly seeded layers."""
+    values = d.values()
+    depth, scale, name = int(values["depth"]), float(values["scale"]), values["activation"]
+    p = d.problem
+    sizes = [p.n_in] + [p.width] * depth + [1]
+    layers = layers_from_sizes(sizes, scale=scale, bias=0.0, seed=p.weights_seed)
+    acts = [name] * depth + ["linear"]
+    with np.errstate(all="ignore"):
+        trace = forward(layers, p.x, acts)
+        norms = np.array([np.linalg.norm(g.W) for g in backward(layers, trace, p.target)])
+
+    k = np.arange(1, depth + 2)
+    finite = np.isfinite(norms)
+    shown = np.clip(np.where(finite, norms, d.CEIL), d.FLOOR, d.CEIL)
+    off = ~finite | (norms < d.FLOOR) | (norms > d.CEIL)
+    assert_data(d.line, k, shown)
+    assert_data(d.clipped, k[off], shown[off])
+    assert_within(d.ax, shown)
+    assert_text(
+        d.title,
+        f"{name}, {depth} hidden layer{'s' if depth > 1 else ''} of {p.width}, "
+        f"weight scale {scale:g}",
+    )
+    kind = verdict_of(norms)
+    assert_text(d.verdict, kind)
+    assert (d.message.value != "") == (kind != "healthy"), d.message.value
+
+
+_XOR_RUNS = {}
+
+
+def xor_runs(problem, epochs):
+    """train() on XOR for ``epochs`` epochs: (2-h-1 network, single layer), cached."""
+    key = (problem, epochs)
+    if key not in _XOR_RUNS:
+        net = layers_from_sizes([2, problem.hidden, 1], scale=1.0, bias=0.0, seed=problem.seed)
+        single = layers_from_sizes([2, 1], scale=1.0, bias=0.0, seed=problem.seed)
+        acts = list(problem.activations)
+        _XOR_RUNS[key] = (
+            train(net, problem.x, problem.target, problem.lr, epochs, acts),
+            train(single, problem.x, problem.target, problem.lr, epochs, acts[-1:]),
+        )
+    return _XOR_RUNS[key]
+
+
+@oracle("l07_deeper_networks.XorDashboard")
+def xor(d):
+    """The decision regions and the "n/4 right" titles at the shown epoch, the two error
+    curves over all epochs and the cursor, from train() on XOR; the E and outputs said."""
+    p = d.problem
+    epoch = int(np.clip(int(d.values()["epoch"]), 0, p.epochs))
+    whole = xor_runs(p, p.epochs)
+    now = xor_runs(p, epoch)
+    acts = list(p.activations)
+
+    ax_e = d.axes[2]
+    curves = {line.get_label(): line for line in ax_e.get_lines()}
+    for label, run in zip((f"2-{p.hidden}-1 network", "single layer"), whole):
+        assert run.diverged_at is None
+        assert_data(curves[label], np.arange(p.epochs + 1), run.errors)
+    assert np.asarray(d.cursor.get_xdata(), dtype=float) == approx([epoch, epoch])
+
+    assert d.description.startswith(f"Epoch {epoch}: "), d.description
+    for image, title, run, label, run_acts in zip(
+        d.images,
+        d.titles,
+        now,
+        (f"2-{p.hidden}-1 network", "single layer"),
+        (acts, acts[-1:]),
+    ):
+        # The regions: the output over a grid of the image's extent, row by row from the bottom.
+        x0, x1, y0, y1 = image.get_extent()
+        size = np.asarray(image.get_array()).shape[0]
+        gx, gy = np.meshgrid(np.linspace(x0, x1, size), np.linspace(y0, y1, size))
+        grid = np.column_stack([gx.ravel(), gy.ravel()])
+        regions = forward(run.layers, grid, run_acts).output[:, 0].reshape(size, size)
+        assert np.asarray(image.get_array(), dtype=float) == approx(regions)
+
+        outputs = forward(run.layers, p.x, run_acts).output[:, 0]
+        right = int((np.abs(outputs - p.target[:, 0]) < 0.5 - p.UNDECIDED).sum())
+        assert_text(title, f"{label}: {right}/4 right")
+        # The error and the outputs at this epoch are said in the description.
+        E = error(outputs[:, None], p.target)
+        assert E == pytest.approx(run.errors[epoch], rel=REL)
+        said = f"{label} gets {right} of 4 right (E = {fmt(E, 3)}; ŷ = "
+        said += ", ".join(fmt(v, 2) for v in outputs) + ")"
+        assert said in d.description, d.description

@@ -40,9 +40,15 @@ def assert_close(actual, desired):
 
 
 def pinned(value, content_prefix, full_repr):
-    """Check ``value`` starts with the brief's digits, then pin the rest."""
+    """Check ``value`` starts with the example's published digits, then pin the rest.
+
+    Pinned to within 4 units in the last place: numpy's matrix products may
+    use fused multiply-adds or not, depending on the processor, which moves
+    the last bit or two.
+    """
     assert repr(float(value)).startswith(content_prefix)
-    assert float(value) == float(full_repr)
+    full = float(full_repr)
+    assert abs(float(value) - full) <= 4 * np.spacing(full), (value, full_repr)
 
 
 def gradient_of_example():

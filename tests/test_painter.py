@@ -14,8 +14,8 @@ import pytest
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from helpers.views import all_dashboards  # noqa: E402
-from helpers.views.output_weights import SlopeDashboard  # noqa: E402
+from helpers.lessons import all_dashboards  # noqa: E402
+from helpers.lessons.l03_chain_rule_output_weights import SlopeDashboard  # noqa: E402
 
 DASHBOARDS = all_dashboards()
 
@@ -94,7 +94,7 @@ def test_nothing_is_painted_before_the_first_draw():
 
 
 def test_a_declared_live_artist_needs_no_new_picture_when_it_first_appears():
-    from helpers.views.training import LearningRateExplorer
+    from helpers.lessons.l05_matrix_form import LearningRateExplorer
 
     explorer = LearningRateExplorer()
     painter = explorer._painter
@@ -122,7 +122,7 @@ def test_a_new_frame_in_one_panel_keeps_the_other_panel_as_it_was():
     """The explorer's run panel gets new limits near the stability bound; the sweep
     panel beside it is pasted from a rendering of it alone, made at the first
     paint, instead of being rendered again."""
-    from helpers.views.training import LearningRateExplorer
+    from helpers.lessons.l05_matrix_form import LearningRateExplorer
 
     explorer = LearningRateExplorer()
     try:
@@ -141,7 +141,7 @@ def test_a_new_frame_in_one_panel_keeps_the_other_panel_as_it_was():
 def test_a_panel_is_not_pasted_where_something_else_paints():
     """A figure-level text over the sweep panel: pasting that panel would hide it,
     so the picture is rendered in full, and the result is still exact."""
-    from helpers.views.training import LearningRateExplorer
+    from helpers.lessons.l05_matrix_form import LearningRateExplorer
 
     explorer = LearningRateExplorer()
     try:

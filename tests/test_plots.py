@@ -124,7 +124,8 @@ def test_importing_the_plots_changes_no_setting():
     code = (
         "import matplotlib as mpl\n"
         "before = dict(mpl.rcParams)\n"
-        "import helpers.plots, helpers.widgets, helpers.views.forward, helpers.views.error\n"
+        "import helpers.plots, helpers.widgets\n"
+        "import helpers.lessons.l01_forward_pass, helpers.lessons.l02_error\n"
         "after = dict(mpl.rcParams)\n"
         "changed = sorted(k for k in before if before[k] != after[k] and k != 'backend')\n"
         "assert not changed, changed\n"
@@ -154,9 +155,11 @@ def test_sticky_log_limits_hold_while_the_data_fits():
     assert sticky_log_limits(None, 1e-40, 1.0, bounds=(1e-30, 1e3)) == pytest.approx((1e-30, 10.0))
 
 
-@pytest.mark.parametrize("name", ["deep.GradientFlowDashboard", "training.LearningRateExplorer"])
+@pytest.mark.parametrize(
+    "name", ["l07_deeper_networks.GradientFlowDashboard", "l05_matrix_form.LearningRateExplorer"]
+)
 def test_a_steady_frame_moves_only_when_it_must_and_reset_restores_the_first(name):
-    from helpers.views import all_dashboards
+    from helpers.lessons import all_dashboards
 
     dashboard = all_dashboards()[name]()
     ax = dashboard.fig.axes[0]

@@ -1,4 +1,10 @@
-"""The live dashboards of the course, one module per notebook.
+"""The course's lessons: one module per notebook, named after it.
+
+``l03_chain_rule_output_weights`` holds everything that only notebook
+``03_chain_rule_output_weights.ipynb`` uses: its dashboards, its exercises'
+checkers and its own small helpers. What several notebooks share (the
+network maths, examples, plots, diagrams, widgets, checks) lives in the
+modules of :mod:`helpers` itself.
 
 Each dashboard is a :class:`helpers.widgets.Dashboard`: a figure made once,
 its controls, and an ``update(**values)`` that tests call like a slider does.
@@ -18,7 +24,7 @@ __all__ = ["all_dashboards"]
 
 
 def all_dashboards():
-    """Every concrete Dashboard class defined in ``helpers.views``, by qualified name."""
+    """Every concrete Dashboard class defined in the lesson modules, by qualified name."""
     found = {}
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         module = importlib.import_module(f"{__name__}.{info.name}")

@@ -4,18 +4,26 @@ The dashboard draws the 2-2-1 network with every unit's value and every
 weight on its edge, and beside it the three sums that make the forward pass,
 written out with the current numbers. Move a weight or an input and both the
 diagram and the sums change.
+
+Also here: the course map's still drawing of the network (:func:`example_figure`,
+:func:`weight_table`, shown in notebook 00) and the checkers of the exercises
+(:func:`check_h2`, :func:`check_y_hat`), which name the usual slips in the sums.
 """
 
 from __future__ import annotations
 
+from ..checks import check_number
 from ..diagram import NetworkDiagram, Scene
 from ..examples import WORKED_EXAMPLE
 from ..network import forward, from_named, weight_names
 from ..plots import fmt, node_names
-from ..widgets import Dashboard, input_slider, weight_slider
+from ..text import sign_word
+from ..widgets import WEIGHT_RANGE, Dashboard, input_slider, weight_scale, weight_slider
 
 __all__ = [
     "ForwardPassDashboard",
+    "check_h2",
+    "check_y_hat",
     "course_diagram",
     "example_figure",
     "predict",
@@ -25,19 +33,10 @@ __all__ = [
     "weight_table",
 ]
 
+
 #: Significant figures of the values written in the nodes and the sums:
 #: enough to show the worked example exactly (ŷ = 2.2136).
 DIGITS = 6
-
-
-def sign_word(value):
-    """``"positive"``, ``"zero"`` or ``"negative"``: the answer to a predict-first question."""
-    value = float(value)
-    if value > 0:
-        return "positive"
-    if value < 0:
-        return "negative"
-    return "zero"
 
 
 def _factor(value):
@@ -82,17 +81,17 @@ def show_values(diagram):
     return shown
 
 
-def example_figure(example=WORKED_EXAMPLE, weight_scale=2.0):
+def example_figure(example=WORKED_EXAMPLE, weight_range=WEIGHT_RANGE):
     """A still drawing of ``example``'s network with its values (no sliders), e.g. for the map.
 
-    ``weight_scale`` is the |w| drawn at full width: 2, the weight sliders' end.
+    ``weight_range`` is the |w| drawn at full width: the weight sliders' end.
     """
     scene = Scene(
         6.0, 2.8, xlim=(-0.1, 1.1), ylim=(-1.3, 1.3), label="The worked example's network"
     )
     layers = example.layers
     diagram = course_diagram(scene, [L.W.shape[0] for L in layers] + [layers[-1].W.shape[1]])
-    diagram.update(layers, example.x, example.activation, weight_scale=weight_scale)
+    diagram.update(layers, example.x, example.activation, weight_scale=weight_range)
     show_values(diagram)
     scene.flush()
     return scene
@@ -106,13 +105,13 @@ class ForwardPassDashboard(Dashboard):
     enters: w1 changes h1 and then ŷ, never h2.
     """
 
-    def __init__(self, example=WORKED_EXAMPLE):
+    def __init__(self, example=WORKED_EXAMPLE, weight_range=WEIGHT_RANGE):
         self.example = example
         named = example.named
-        controls = {name: weight_slider(name, value) for name, value in named.items()}
+        controls = {name: weight_slider(name, v, weight_range) for name, v in named.items()}
         for k, value in enumerate(example.x):
             controls[f"i{k + 1}"] = input_slider(f"i{k + 1}", float(value))
-        self.weight_scale = max(abs(c.min) for n, c in controls.items() if n.startswith("w"))
+        self.weight_scale = weight_scale(controls)
         # The diagram fills the left 1.2 units of x; the sums are written to its right.
         scene = Scene(8.0, 3.3, xlim=(-0.1, 1.75), ylim=(-1.3, 1.3), label="The forward pass")
         sizes = [L.W.shape[0] for L in example.layers] + [example.layers[-1].W.shape[1]]
@@ -183,3 +182,51 @@ def predict(example=WORKED_EXAMPLE, x=None, **named):
     changed = example.with_weights(**named) if named else example
     x = changed.x if x is None else x
     return float(forward(changed.layers, x, changed.activation).output[0])
+
+
+# --------------------------------------------------------------------------
+# Checkers for the exercises
+# --------------------------------------------------------------------------
+
+
+def _parts(example):
+    w = example.named
+    i1, i2 = (float(v) for v in example.x)
+    trace = forward(example.layers, example.x, example.activation)
+    h1, h2 = (float(v) for v in trace.hidden[0])
+    return w, i1, i2, h1, h2, float(trace.output[0])
+
+
+def check_h2(h2, example=WORKED_EXAMPLE):
+    """Check a hand-computed h2 = i1·w3 + i2·w4 and name the slip if there is one."""
+    w, i1, i2, h1, expected, y_hat = _parts(example)
+    hints = [
+        (i1 * w["w3"] + i2 * w["w2"], "i2 reaches h2 through w4; w2 goes from i2 to h1."),
+        (i1 * w["w2"] + i2 * w["w4"], "i1 reaches h2 through w3; w2 goes from i2 to h1."),
+        (i1 * w["w4"] + i2 * w["w3"], "w3 and w4 are swapped: w3 carries i1, w4 carries i2."),
+        (i1 * w["w1"] + i2 * w["w3"], "h2 collects w3 (from i1) and w4 (from i2), not w1 and w3."),
+        (i1 * w["w3"], "That is only i1·w3: add what i2 brings through w4."),
+        (i2 * w["w4"], "That is only i2·w4: add what i1 brings through w3."),
+        ((i1 * w["w3"]) * (i2 * w["w4"]), "The two contributions are added, not multiplied."),
+        ((i1 + i2) * (w["w3"] + w["w4"]), "Multiply each input by its own weight, then add."),
+        (h1, "That is h1 (through w1 and w2); h2 goes through w3 and w4."),
+        (y_hat, "That is ŷ, the network's output; h2 is a hidden unit."),
+    ]
+    return check_number("h2", h2, expected, hints, rel_tol=1e-4)
+
+
+def check_y_hat(y_hat, example=WORKED_EXAMPLE):
+    """Check a hand-computed ŷ = h1·w5 + h2·w6 and name the slip if there is one."""
+    w, i1, i2, h1, h2, expected = _parts(example)
+    hints = [
+        (h1 * w["w6"] + h2 * w["w5"], "w5 and w6 are swapped: w5 carries h1, w6 carries h2."),
+        (h1 * w["w5"], "That is only h1·w5: add what h2 brings through w6."),
+        (h2 * w["w6"], "That is only h2·w6: add what h1 brings through w5."),
+        (h1 + h2, "The hidden values are weighted by w5 and w6 before they are added."),
+        (
+            i1 * w["w5"] + i2 * w["w6"],
+            "The output weights take the hidden values h1 and h2, not the inputs.",
+        ),
+        ((h1 * w["w5"]) * (h2 * w["w6"]), "The two contributions are added, not multiplied."),
+    ]
+    return check_number("ŷ", y_hat, expected, hints, rel_tol=1e-4)

@@ -4,6 +4,11 @@
 on the left the parabola over ŷ with the current prediction on it (and its
 slope ŷ − y), on the right E along one chosen weight with the other weights
 fixed, recomputed with the helpers over the slider's whole range.
+
+Also here: the checkers of the exercises (:func:`check_error_for_target`,
+:func:`check_slope`), which recognise the usual slips with the squared error:
+the ½ forgotten, the square forgotten, the old target used, the 2 of the square
+left in, the subtraction turned round.
 """
 
 from __future__ import annotations
@@ -11,12 +16,22 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
+from ..checks import check_number
 from ..examples import WORKED_EXAMPLE
-from ..network import error, errors_over, forward, from_named, weight_names
+from ..network import error, error_along, forward, from_named, weight_names
 from ..plots import COLORS, fmt, live_figure, nice_ceiling
-from ..widgets import Dashboard, target_slider, weight_slider
+from ..widgets import WEIGHT_RANGE, Dashboard, target_slider, weight_slider
 
-__all__ = ["ErrorDashboard", "best_along", "error_along", "error_slope", "squared_error"]
+__all__ = [
+    "ErrorDashboard",
+    "OTHER_TARGET",
+    "best_along",
+    "check_error_for_target",
+    "check_slope",
+    "error_slope",
+    "squared_error",
+]
+
 
 #: How many weight values the curve on the right is computed at.
 CURVE_POINTS = 121
@@ -30,16 +45,6 @@ def squared_error(y_hat, target):
 def error_slope(y_hat, target):
     """dE/dŷ for E = ½(ŷ − y)²: the ½ cancels the 2 from the square, leaving ŷ − y."""
     return float(y_hat) - float(target)
-
-
-def error_along(layers, x, target, name, values, activation="linear"):
-    """E with weight ``name`` set to each of ``values`` in turn, every other weight fixed.
-
-    Each point is a full forward pass and error, all at once
-    (:func:`helpers.network.errors_over`), so the curve is exactly what the
-    network would give.
-    """
-    return errors_over(layers, x, target, {name: np.asarray(values, dtype=float)}, activation)
 
 
 def best_along(layers, x, target, name):
@@ -67,14 +72,16 @@ class ErrorDashboard(Dashboard):
     and, dotted, where along that weight the error would be zero.
     """
 
-    def __init__(self, example=WORKED_EXAMPLE, curve="w5"):
+    def __init__(self, example=WORKED_EXAMPLE, curve="w5", weight_range=WEIGHT_RANGE):
         if example.activation != "linear":
             raise ValueError("ErrorDashboard draws linear networks (its curves assume it)")
         self.example = example
         names = list(weight_names(example.layers))
         if curve not in names:
             raise ValueError(f"curve must be one of {names}, got {curve!r}")
-        controls = {name: weight_slider(name, value) for name, value in example.named.items()}
+        controls = {
+            name: weight_slider(name, value, weight_range) for name, value in example.named.items()
+        }
         controls["y"] = target_slider(float(np.ravel(example.target)[0]))
         controls["curve"] = widgets.Dropdown(
             options=names,
@@ -186,3 +193,64 @@ class ErrorDashboard(Dashboard):
             + ", ".join(f"{n} = {fmt(v)}" for n, v in weights.items())
             + ")"
         )
+
+
+# --------------------------------------------------------------------------
+# Checkers for the exercises
+# --------------------------------------------------------------------------
+
+
+#: The target of exercise 1: the example's prediction, judged against another target.
+OTHER_TARGET = 1.0
+
+
+def _prediction(example):
+    return float(forward(example.layers, example.x, example.activation).output[0])
+
+
+def _target(example):
+    return float(example.target.ravel()[0])
+
+
+def check_error_for_target(E, target=OTHER_TARGET, example=WORKED_EXAMPLE):
+    """Check E = ½(ŷ − y)² for the example's prediction ŷ against ``target``."""
+    y_hat = _prediction(example)
+    miss = y_hat - target
+    expected = 0.5 * miss**2
+    old_miss = y_hat - _target(example)
+    hints = [
+        (miss**2, "That is (ŷ − y)²: the squared error has a ½ in front."),
+        (0.5 * miss, "That is ½(ŷ − y): the miss has to be squared."),
+        (-0.5 * miss, "That is ½(y − ŷ): the miss has to be squared."),
+        (abs(miss), "That is the size of the miss, |ŷ − y|: square it and halve it."),
+        (
+            0.5 * old_miss**2,
+            f"That is the error for the example's own target {_target(example):g}; "
+            f"use y = {target:g}.",
+        ),
+        (0.5 * (y_hat**2 - target**2), "Square the difference ŷ − y, not ŷ and y separately."),
+        (0.5 * (y_hat**2 + target**2), "Square the difference ŷ − y, not ŷ and y separately."),
+    ]
+    return check_number("E", E, expected, hints, rel_tol=1e-4)
+
+
+def check_slope(dE_dy_hat, example=WORKED_EXAMPLE):
+    """Check dE/dŷ = ŷ − y at the example's prediction."""
+    y_hat = _prediction(example)
+    y = _target(example)
+    expected = y_hat - y
+    hints = [
+        (
+            2 * expected,
+            "That is 2(ŷ − y), the slope of (ŷ − y)². With the ½ in front, the 2 cancels.",
+        ),
+        (
+            -expected,
+            "That is y − ŷ: the derivative of ½(ŷ − y)² with respect to ŷ is ŷ − y "
+            "(the prediction first). The sign matters: it says which way to move ŷ.",
+        ),
+        (0.5 * expected**2, "That is E itself; the question asks for its slope."),
+        (0.5 * expected, "The derivative of ½u² is u, not ½u."),
+        (y_hat, "That is ŷ; subtract the target."),
+    ]
+    return check_number("dE/dŷ", dE_dy_hat, expected, hints, rel_tol=1e-4)

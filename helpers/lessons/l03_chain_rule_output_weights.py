@@ -11,38 +11,46 @@ that weight, ŷ(w) = ŷ + s·(w − w_now) with s = ∂ŷ/∂w, so the error is 
 the parabola ½(ŷ(w) − y)² with curvature s². For an output weight s is the
 hidden value feeding it (h2 for w6), so a step moves ``lr·s²`` of the way to
 the parabola's lowest point: see :func:`step_regime`.
+
+Also here: the checkers of the exercises (:func:`check_dE_dw5`, :func:`check_new_w6`).
+Every expected value is computed from the example with the helpers, and every
+hint is a slip a student is likely to make, computed the same way.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from ..checks import backward_of, chain_rule_parts, check_number
 from ..examples import WORKED_EXAMPLE
 from ..network import (
     backward,
     error,
+    error_along,
     forward,
     from_named,
     numerical_gradient,
     output_gradient,
+    sgd_step,
     to_named,
     weight_names,
 )
 from ..plots import COLORS, fmt, live_figure, node_names, step_arrow
-from ..widgets import Dashboard, lr_slider, weight_slider
-from .error import error_along
-from .forward import sign_word
+from ..text import sign_word
+from ..widgets import WEIGHT_RANGE, Dashboard, lr_slider, weight_slider
 
 __all__ = [
     "REGIMES",
     "SlopeDashboard",
     "StepDashboard",
-    "error_along",
+    "check_dE_dw5",
+    "check_new_w6",
     "feeding_unit",
     "sign_word",
     "slice_curvature",
     "step_regime",
 ]
+
 
 #: The kinds of step :func:`step_regime` names, in order of growing learning rate.
 REGIMES = ["small step", "good step", "overshoot", "error grows"]
@@ -110,13 +118,15 @@ class SlopeDashboard(Dashboard):
     from :func:`~helpers.network.numerical_gradient`.
     """
 
-    def __init__(self, example=WORKED_EXAMPLE, weight="w6", others=("w5", "w4")):
+    def __init__(
+        self, example=WORKED_EXAMPLE, weight="w6", others=("w5", "w4"), weight_range=WEIGHT_RANGE
+    ):
         self.example = example
         self.weight = weight
         self.unit = feeding_unit(example.layers, weight)
         named = example.named
-        controls = {weight: weight_slider(weight, named[weight])}
-        controls.update({name: weight_slider(name, named[name]) for name in others})
+        controls = {weight: weight_slider(weight, named[weight], weight_range)}
+        controls.update({n: weight_slider(n, named[n], weight_range) for n in others})
         controls[weight].add_class("drives-figure")
         lo, hi = controls[weight].min, controls[weight].max
         self.grid = np.linspace(lo, hi, _CURVE_POINTS)
@@ -198,14 +208,16 @@ class StepDashboard(Dashboard):
     (:func:`step_regime`, :func:`slice_curvature`).
     """
 
-    def __init__(self, example=WORKED_EXAMPLE, weight="w6", others=("w5",)):
+    def __init__(
+        self, example=WORKED_EXAMPLE, weight="w6", others=("w5",), weight_range=WEIGHT_RANGE
+    ):
         self.example = example
         self.weight = weight
         self.unit = feeding_unit(example.layers, weight)
         named = example.named
         controls = {"lr": lr_slider(example.lr)}
-        controls[weight] = weight_slider(weight, named[weight])
-        controls.update({name: weight_slider(name, named[name]) for name in others})
+        controls[weight] = weight_slider(weight, named[weight], weight_range)
+        controls.update({n: weight_slider(n, named[n], weight_range) for n in others})
         controls["lr"].add_class("drives-figure")
         self.slider_range = (controls[weight].min, controls[weight].max)
 
@@ -300,3 +312,52 @@ class StepDashboard(Dashboard):
             f"lr = {lr:g}, {u} = {fmt(feed, 6)}, "
             f"lr·{u}² = {fmt(ratio, 4)}: {sentence}.\n{step_text}\n{where}"
         )
+
+
+# --------------------------------------------------------------------------
+# Checkers for the exercises
+# --------------------------------------------------------------------------
+
+
+def check_dE_dw5(given, example=WORKED_EXAMPLE):
+    """Notebook 03: ∂E/∂w5 = δ·h1 at the example's weights."""
+    h1, h2, y_hat, y, grads = chain_rule_parts(example)
+    delta = y_hat - y
+    w5 = example.named["w5"]
+    hints = [
+        (delta * h2, "That is ∂E/∂w6. The weight w5 multiplies h1, so ∂ŷ/∂w5 = h1."),
+        (delta, "That is only the first factor, ∂E/∂ŷ = δ. Multiply by ∂ŷ/∂w5 = h1."),
+        (h1, "That is only the second factor, ∂ŷ/∂w5 = h1. Multiply by ∂E/∂ŷ = δ."),
+        (
+            2 * delta * h1,
+            "The ½ in E = ½(ŷ − y)² cancels the 2 from the square: ∂E/∂ŷ = ŷ − y.",
+        ),
+        (
+            0.5 * delta * h1,
+            "The derivative of ½u² is u itself, so the ½ goes away: ∂E/∂ŷ = ŷ − y.",
+        ),
+        (
+            -delta * h1,
+            "δ is ŷ − y (prediction minus target); y − ŷ flips the sign of the gradient.",
+        ),
+        (delta * w5, "∂ŷ/∂w5 is the value that w5 multiplies (h1), not w5 itself."),
+    ]
+    return check_number("∂E/∂w5", given, grads["w5"], hints=hints)
+
+
+def check_new_w6(given, example=WORKED_EXAMPLE):
+    """Notebook 03: w6 after one step, w6 − lr·∂E/∂w6, at the example's learning rate."""
+    _h1, _h2, _y_hat, _y, grads = chain_rule_parts(example)
+    w6, lr, g = example.named["w6"], example.lr, grads["w6"]
+    expected = to_named(sgd_step(example.layers, backward_of(example), lr))["w6"]
+    hints = [
+        (w6 + lr * g, "That step goes uphill: the update subtracts lr·∂E/∂w6."),
+        (w6 - g, "The learning rate is missing: the step is lr·∂E/∂w6, not ∂E/∂w6."),
+        (-lr * g, "That is the step itself; add it to the old w6."),
+        (lr * g, "That is lr·∂E/∂w6; the new weight is w6 − lr·∂E/∂w6."),
+        (
+            w6 - lr * grads["w5"],
+            "That uses ∂E/∂w5; each weight moves by its own gradient, here ∂E/∂w6.",
+        ),
+    ]
+    return check_number(f"the new w6 (lr = {lr:g})", given, expected, hints=hints)

@@ -10,38 +10,54 @@
 
 These views are drawn for networks with one hidden layer and one output, as
 in the worked example.
+
+Also here: the checkers of the exercises: :func:`check_dE_dw4`, and the
+"find the bug" exercise, which starts from :func:`buggy_step`, one
+gradient-descent step written weight by weight that moves w5 and w6 before it
+uses them for the hidden weights (:func:`check_repaired_step`).
 """
 
 from __future__ import annotations
+
+import traceback
+from collections.abc import Mapping
 
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.lines import Line2D
 
+from ..checks import NAMES, Feedback, backward_of, chain_rule_parts, check_number, not_done
 from ..diagram import NetworkDiagram, Scene
-from ..examples import WORKED_EXAMPLE
+from ..examples import WORKED_EXAMPLE, Example
 from ..network import (  # _forward: the stacked forward pass the helpers train with
     backward,
     error,
     forward,
     from_named,
+    numerical_gradient,
     predictions_over,
     sgd_step,
     to_named,
     weight_names,
 )
 from ..plots import COLORS, fmt, live_figure, step_arrow
-from ..widgets import Dashboard, target_slider, weight_slider
+from ..widgets import WEIGHT_RANGE, Dashboard, target_slider, weight_scale, weight_slider
 
 __all__ = [
-    "STAGES",
     "BackwardDiagramDashboard",
     "BackwardNotes",
     "FirstStepDashboard",
+    "STAGES",
     "SurfaceDashboard",
+    "buggy_step",
+    "check_dE_dw4",
+    "check_repaired_step",
     "error_surface",
+    "gradient_used",
     "hidden_signals",
+    "reference_step",
 ]
+
 
 _NOTE_BOX = {"fc": "#FFF3E0", "ec": COLORS["gradient"], "lw": 1, "pad": 2.0}
 
@@ -111,11 +127,11 @@ class BackwardDiagramDashboard(Dashboard):
     when ŷ = y.
     """
 
-    def __init__(self, example=WORKED_EXAMPLE):
+    def __init__(self, example=WORKED_EXAMPLE, weight_range=WEIGHT_RANGE):
         self.example = example
         named = example.named
         order = ["w5", "w6", "w1", "w2", "w3", "w4"]
-        controls = {name: weight_slider(name, named[name]) for name in order}
+        controls = {name: weight_slider(name, named[name], weight_range) for name in order}
         controls["y"] = target_slider(float(example.target[0]))
         controls["w5"].add_class("drives-figure")
         # Room under the output unit for the note on δ.
@@ -133,9 +149,8 @@ class BackwardDiagramDashboard(Dashboard):
         layers = from_named(weights, ex.layers)
         trace = forward(layers, ex.x)
         grads = backward(layers, trace, target)
-        # Edges reach full width at the sliders' end, |w| = 2, as in notebook 01.
-        scale = max(abs(c.min) for n, c in self.controls.items() if n != "y")
-        self.diagram.update(layers, ex.x, grads=grads, weight_scale=scale)
+        # Edges reach full width at the sliders' end, as in notebook 01.
+        self.diagram.update(layers, ex.x, grads=grads, weight_scale=weight_scale(self.controls))
         delta, signals = hidden_signals(layers, trace, target)
         self.notes.show(delta, signals, self.out_names, target=values["y"])
 
@@ -194,12 +209,14 @@ class SurfaceDashboard(Dashboard):
     #: An arrow longer than this fraction of the axis is drawn shortened.
     longest_arrow = 0.35
 
-    def __init__(self, example=WORKED_EXAMPLE, x_weight="w1", y_weight="w2"):
+    def __init__(
+        self, example=WORKED_EXAMPLE, x_weight="w1", y_weight="w2", weight_range=WEIGHT_RANGE
+    ):
         self.example = example
         self.lr = example.lr
         named = example.named
         choices = list(named)
-        controls = {name: weight_slider(name, named[name]) for name in choices}
+        controls = {name: weight_slider(name, named[name], weight_range) for name in choices}
         controls["x_weight"] = widgets.Dropdown(
             options=choices, value=x_weight, description="x axis", layout={"width": "160px"}
         )
@@ -370,8 +387,10 @@ class FirstStepDashboard(Dashboard):
     stage's number and ``description`` its text.
     """
 
-    def __init__(self, example=WORKED_EXAMPLE):
+    def __init__(self, example=WORKED_EXAMPLE, weight_range=WEIGHT_RANGE):
         self.example = example
+        # Edges at full width where |w| reaches the weight sliders' end, as in the other diagrams.
+        self.weight_range = weight_range
         last = len(STAGES) - 1
         controls = {
             "stage": widgets.IntSlider(
@@ -507,9 +526,9 @@ class FirstStepDashboard(Dashboard):
         ex = self.example
         d = self.diagram
         if k < len(STAGES) - 1:
-            d.update(ex.layers, ex.x, grads=self.grads)
+            d.update(ex.layers, ex.x, grads=self.grads, weight_scale=self.weight_range)
         else:
-            d.update(self.new_layers, ex.x)
+            d.update(self.new_layers, ex.x, weight_scale=self.weight_range)
         names = [n for layer in d.names for n in layer]
         if k == 0:  # nothing computed yet: the units show only their names (inputs are given)
             for name in names:
@@ -539,3 +558,174 @@ class FirstStepDashboard(Dashboard):
             self.notes.delta.set_visible(True)
         self.title.set_text(f"Stage {k} of {len(STAGES) - 1}: {STAGES[k]}")
         return self._text(k)
+
+
+# --------------------------------------------------------------------------
+# Checkers for the exercises
+# --------------------------------------------------------------------------
+
+
+def check_dE_dw4(given, example=WORKED_EXAMPLE):
+    """Notebook 04: ∂E/∂w4 = δ·w6·i2 at the example's weights."""
+    _h1, h2, y_hat, y, grads = chain_rule_parts(example)
+    delta = y_hat - y
+    named = example.named
+    i1, i2 = (float(v) for v in example.x)
+    w6_after = to_named(sgd_step(example.layers, backward_of(example), example.lr))["w6"]
+    hints = [
+        (
+            delta * named["w5"] * i2,
+            "That is ∂E/∂w2. The weight w4 feeds h2, and h2 reaches ŷ through w6, not w5.",
+        ),
+        (delta * named["w6"] * i1, "That is ∂E/∂w3. The weight w4 carries i2, not i1."),
+        (delta * i2, "The middle factor is missing: ∂ŷ/∂h2 = w6."),
+        (delta * named["w6"], "The last factor is missing: ∂h2/∂w4 = i2."),
+        (delta * h2 * i2, "The middle factor ∂ŷ/∂h2 is the weight w6, not the value h2."),
+        (
+            delta * w6_after * i2,
+            "That uses w6 after its update. Every gradient is taken at the old weights.",
+        ),
+    ]
+    return check_number("∂E/∂w4", given, grads["w4"], hints=hints)
+
+
+def buggy_step(w, x, y, lr):
+    """One gradient-descent step on the 2-2-1 linear network, weight by weight. It has a bug.
+
+    ``w`` maps "w1".."w6" to numbers, ``x`` is (i1, i2), ``y`` the target.
+    Returns the new weights as a new dictionary. Notebook 04 asks you to find
+    what is wrong, with a gradient check.
+    """
+    i1, i2 = x
+    h1 = w["w1"] * i1 + w["w2"] * i2
+    h2 = w["w3"] * i1 + w["w4"] * i2
+    y_hat = w["w5"] * h1 + w["w6"] * h2
+    delta = y_hat - y
+
+    new = dict(w)
+    # The output layer: each weight moves against δ times the value it multiplies.
+    new["w5"] -= lr * delta * h1
+    new["w6"] -= lr * delta * h2
+    # The hidden layer: δ comes back through w5 (to h1) and w6 (to h2).
+    new["w1"] -= lr * delta * new["w5"] * i1
+    new["w2"] -= lr * delta * new["w5"] * i2
+    new["w3"] -= lr * delta * new["w6"] * i1
+    new["w4"] -= lr * delta * new["w6"] * i2
+    return new
+
+
+def reference_step(w, x, y, lr, example=WORKED_EXAMPLE):
+    """The right step for named weights ``w``: all gradients from :func:`backward`, then
+    :func:`sgd_step`. Returns the new weights by name."""
+    layers = from_named({k: float(v) for k, v in w.items()}, example.layers)
+    trace = forward(layers, np.asarray(x, dtype=float), example.activation)
+    grads = backward(layers, trace, np.array([float(y)]))
+    return to_named(sgd_step(layers, grads, lr))
+
+
+def gradient_used(step, w, x, y, lr):
+    """The gradient a step function really used for each weight: (old − new) / lr."""
+    new = step(dict(w), x, y, lr)
+    return {name: (float(w[name]) - float(new[name])) / lr for name in NAMES}
+
+
+def _central_difference(w, x, y, example=WORKED_EXAMPLE):
+    layers = from_named({k: float(v) for k, v in w.items()}, example.layers)
+    return to_named(numerical_gradient(layers, np.asarray(x, dtype=float), np.array([float(y)])))
+
+
+def _cases():
+    """The worked example, then a second network with other signs, so that a function
+    written for the first one's numbers alone does not pass."""
+    ex = WORKED_EXAMPLE
+    yield dict(ex.named), tuple(float(v) for v in ex.x), float(ex.target[0]), ex.lr
+    other = Example(
+        from_named(
+            {"w1": -0.4, "w2": 0.3, "w3": 0.7, "w4": -0.2, "w5": 0.5, "w6": -0.8}, ex.layers
+        ),
+        np.array([1.5, -2.0]),
+        np.array([0.7]),
+        0.1,
+    )
+    yield dict(other.named), tuple(float(v) for v in other.x), float(other.target[0]), other.lr
+
+
+def _used_vs_check(new, w, x, y, lr, names):
+    reference = _central_difference(w, x, y)
+    lines = []
+    for name in names:
+        used = (float(w[name]) - float(new[name])) / lr
+        lines.append(
+            f"{name}: your step used ∂E/∂{name} = {fmt(used, 6)}; "
+            f"a central difference at the old weights gives {fmt(reference[name], 6)}."
+        )
+    return " ".join(lines)
+
+
+def check_repaired_step(step):
+    """Notebook 04: does ``step(w, x, y, lr)`` move all six weights as gradient descent does?
+
+    It is run on the worked example and on a second network. A function that
+    returns ``None`` has not been written yet.
+    """
+    if not_done(step):
+        return Feedback(None, "Not done yet: write repaired_step, then run this cell again.")
+    if not callable(step):
+        return Feedback(False, f"repaired_step should be a function, got {type(step).__name__}.")
+    for k, (w, x, y, lr) in enumerate(_cases()):
+        given = dict(w)
+        try:
+            new = step(given, x, y, lr)
+        except Exception as exc:  # the student's code: explain, never raise
+            where = traceback.extract_tb(exc.__traceback__)[-1]
+            return Feedback(
+                False,
+                f"Your function raised {type(exc).__name__}: {exc} (line {where.lineno}).",
+            )
+        if new is None:
+            if k == 0:
+                return Feedback(
+                    None, "Not done yet: repaired_step returns None; make it return new weights."
+                )
+            return Feedback(False, "repaired_step returned None for the second network.")
+        if not isinstance(new, Mapping) or any(name not in new for name in NAMES):
+            return Feedback(
+                False, "repaired_step should return a dictionary with the keys w1 … w6."
+            )
+        if given != w:
+            changed = [name for name in NAMES if given.get(name) != w[name]]
+            return Feedback(
+                False,
+                "Your function changed the dictionary it was given "
+                f"({', '.join(changed)}). Leave the old weights alone (start with "
+                "new = dict(w)) so that every gradient is taken at the old weights.",
+            )
+        expected = reference_step(w, x, y, lr)
+        wrong = [
+            name
+            for name in NAMES
+            if not np.isclose(float(new[name]), expected[name], rtol=1e-9, atol=1e-12)
+        ]
+        if not wrong:
+            continue
+        which = "the worked example" if k == 0 else "a second network (other weights and inputs)"
+        buggy = buggy_step(dict(w), x, y, lr)
+        if all(np.isclose(float(new[n]), buggy[n], rtol=1e-9, atol=1e-12) for n in NAMES):
+            return Feedback(
+                False,
+                "Not yet: this is still the bug. w1 … w4 move by a gradient taken with the "
+                "new w5 and w6. " + _used_vs_check(new, w, x, y, lr, ["w1"]),
+            )
+        return Feedback(
+            False,
+            f"Not yet: on {which} these weights are wrong: {', '.join(wrong)}. "
+            + _used_vs_check(new, w, x, y, lr, wrong),
+        )
+    w, x, y, lr = next(_cases())
+    expected = reference_step(w, x, y, lr)
+    shown = ", ".join(f"{n} = {fmt(expected[n], 7)}" for n in NAMES)
+    return Feedback(
+        True,
+        "Correct: every gradient is taken at the old weights, then all six move together. "
+        f"On the worked example: {shown}.",
+    )

@@ -1,35 +1,30 @@
 """Notebook 07: deep networks: gradient size per layer, the cost of backprop, XOR, live.
 
-Two fixed problems are defined here, each once:
-
-- ``DEEP_PROBLEM``: 16 samples with 4 inputs and one target in [0, 1] (seeded),
-  for networks of 1 to 12 hidden layers of 8 units each;
-- ``XOR``: the four points (0, 0), (0, 1), (1, 0), (1, 1) with targets
-  0, 1, 1, 0, a 2-3-1 network (tanh, then sigmoid) and, for contrast, a
-  single 2-1 layer (sigmoid), both trained by plain full-batch gradient descent
-  from seeded starting weights.
+The problems are ``DEEP_PROBLEM`` and ``XOR`` from :mod:`helpers.examples`. Also
+here: the checkers of the exercises (the cost of a numerical gradient, the
+relative error).
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
-from functools import cached_property
 
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.colors import LinearSegmentedColormap
 
-from ..network import backward, error, forward, layers_from_sizes, sgd_step
+from .. import buggy
+from ..checks import Feedback, check_number, not_done
+from ..examples import DEEP_PROBLEM, XOR
+from ..network import backward, forward
 from ..plots import COLORS, decade_ticks, fmt, live_figure
 from ..widgets import Dashboard
 
 __all__ = [
     "DEEP_PROBLEM",
-    "XOR",
-    "DeepProblem",
     "GradientFlowDashboard",
+    "XOR",
     "XorDashboard",
-    "XorProblem",
+    "check_forward_passes",
+    "check_relative_error",
     "cost_table",
     "gradient_norms",
     "gradient_verdict",
@@ -39,46 +34,6 @@ __all__ = [
 # --------------------------------------------------------------------------
 # A deep network and the size of its gradients
 # --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DeepProblem:
-    """Inputs, targets and the shape of the networks notebook 07 makes deeper."""
-
-    n_in: int = 4
-    width: int = 8
-    n_samples: int = 16
-    seed: int = 7
-    weights_seed: int = 1
-
-    @cached_property
-    def x(self):
-        return np.random.default_rng(self.seed).standard_normal((self.n_samples, self.n_in))
-
-    @cached_property
-    def target(self):
-        rng = np.random.default_rng(self.seed + 1)
-        return rng.uniform(0.0, 1.0, (self.n_samples, 1))
-
-    def sizes(self, depth):
-        """Unit counts for ``depth`` hidden layers: n_in, width × depth, 1."""
-        return [self.n_in] + [self.width] * int(depth) + [1]
-
-    def layers(self, depth, scale=1.0):
-        """Seeded layers (biases start at 0); weights have standard deviation scale/√n_in.
-
-        The same seed for every depth: a deeper network starts with the same
-        first layers as a shallower one, plus more.
-        """
-        return layers_from_sizes(self.sizes(depth), scale=scale, bias=0.0, seed=self.weights_seed)
-
-    @staticmethod
-    def activations(depth, activation):
-        """``activation`` on every hidden layer, a linear output."""
-        return [activation] * int(depth) + ["linear"]
-
-
-DEEP_PROBLEM = DeepProblem()
 
 
 def gradient_norms(layers, x, target, activations):
@@ -293,84 +248,6 @@ class GradientFlowDashboard(Dashboard):
 # --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class XorProblem:
-    """XOR, a small network that learns it, and a single layer that cannot."""
-
-    hidden: int = 3
-    lr: float = 2.0
-    epochs: int = 600
-    seed: int = 0
-    activations: tuple = ("tanh", "sigmoid")
-
-    @property
-    def x(self):
-        return np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
-
-    @property
-    def target(self):
-        return np.array([[0.0], [1.0], [1.0], [0.0]])
-
-    def start(self):
-        """Seeded starting layers of the 2-h-1 network and of the single 2-1 layer."""
-        net = layers_from_sizes([2, self.hidden, 1], scale=1.0, bias=0.0, seed=self.seed)
-        single = layers_from_sizes([2, 1], scale=1.0, bias=0.0, seed=self.seed)
-        return net, single
-
-    @cached_property
-    def history(self):
-        """The layers after every epoch (0 … epochs) for the network and the single layer.
-
-        One epoch is one gradient step on all four points at once.
-        """
-        net, single = self.start()
-        nets, singles = [net], [single]
-        for _ in range(self.epochs):
-            net = self._step(net, list(self.activations))
-            single = self._step(single, [self.activations[-1]])
-            nets.append(net)
-            singles.append(single)
-        return nets, singles
-
-    def _step(self, layers, acts):
-        trace = forward(layers, self.x, acts)
-        return sgd_step(layers, backward(layers, trace, self.target), self.lr)
-
-    def outputs(self, layers, x=None):
-        """The network's outputs for ``x`` (default: the four XOR points), one per row."""
-        acts = list(self.activations) if len(layers) > 1 else [self.activations[-1]]
-        return forward(layers, self.x if x is None else x, acts).output[:, 0]
-
-    #: An output within this of 0.5 is undecided: it counts as neither class.
-    UNDECIDED = 0.01
-
-    def right(self, layers):
-        """How many of the four points the output puts clearly on the right side of 0.5."""
-        miss = np.abs(self.outputs(layers) - self.target[:, 0])
-        return int((miss < 0.5 - self.UNDECIDED).sum())
-
-    @cached_property
-    def errors(self):
-        """The error after every epoch: (network, single layer), each of length epochs + 1."""
-        nets, singles = self.history
-        t = self.target
-        net = np.array([error(self.outputs(L)[:, None], t) for L in nets])
-        single = np.array([error(self.outputs(L)[:, None], t) for L in singles])
-        return net, single
-
-    @cached_property
-    def solved_at(self):
-        """The first epoch at which the network gets all four points right (None if never)."""
-        nets, _ = self.history
-        for k, layers in enumerate(nets):
-            if self.right(layers) == 4:
-                return k
-        return None
-
-
-XOR = XorProblem()
-
-
 def _two_colour_map():
     return LinearSegmentedColormap.from_list(
         "course_diverging", [COLORS["negative"], "#FFFFFF", COLORS["positive"]]
@@ -482,3 +359,109 @@ class XorDashboard(Dashboard):
             parts.append(f"the {label} gets {right} of 4 right (E = {fmt(err, 3)}; ŷ = {outs})")
         self.cursor.set_xdata([epoch, epoch])
         return f"Epoch {epoch}: " + "; ".join(parts) + "."
+
+
+# --------------------------------------------------------------------------
+# Checkers for the exercises
+# --------------------------------------------------------------------------
+
+
+def check_forward_passes(given, depth=3, problem=DEEP_PROBLEM):
+    """How many forward passes numerical_gradient needs for the network of ``depth`` layers."""
+    sizes = problem.sizes(depth)
+    weights = sum(m * n for m, n in zip(sizes[:-1], sizes[1:]))
+    biases = sum(sizes[1:])
+    params = weights + biases
+    hints = [
+        (
+            params,
+            "That is the number of parameters. Central differences nudge each one "
+            "twice, up and down: E(w + ε) and E(w − ε).",
+        ),
+        (
+            2 * weights,
+            "That counts the weights only; every bias is a parameter too, "
+            "and needs its own two passes.",
+        ),
+        (
+            weights,
+            "That counts the weights only, once each. Count the biases too, "
+            "and each parameter needs two passes (w + ε and w − ε).",
+        ),
+        (
+            params + 1,
+            "That is a one-sided difference (E(w + ε) − E(w)) / ε. "
+            "numerical_gradient uses central differences: two passes per parameter.",
+        ),
+    ]
+    return check_number(
+        "the number of forward passes", given, 2 * params, hints=hints, rounded=False
+    )
+
+
+_CASES = [
+    ("equal gradients", [0.5, -2.0, 3.0], [0.5, -2.0, 3.0], 0.0),
+    ("opposite gradients", [1.0, 2.0], [-1.0, -2.0], 1.0),
+    ("a gradient against a zero one", [0.3, 0.4], [0.0, 0.0], 1.0),
+    ("two zero gradients", [0.0, 0.0], [0.0, 0.0], 0.0),
+    ("tiny gradients", [1e-9, 2e-9], [1.1e-9, 2e-9], None),
+    ("large gradients", [1e6, 2e6], [1.1e6, 2e6], None),
+]
+
+
+def _pair(g, n):
+    """Two gradients written for the student: ``[1·10⁻⁹, 2·10⁻⁹] vs [1.1·10⁻⁹, 2·10⁻⁹]``."""
+    return " vs ".join("[" + ", ".join(fmt(x, 3) for x in v) + "]" for v in (g, n))
+
+
+def check_relative_error(fn):
+    """Test a student's ``fn(g, g_num)`` against the course's relative error on a few cases."""
+    if fn is None:
+        return Feedback(None, "Not done yet: write your function first.")
+    results = []
+    for label, g, n, _ in _CASES:
+        try:
+            with np.errstate(all="raise"):
+                value = fn(np.array(g), np.array(n))
+        except (FloatingPointError, ZeroDivisionError):
+            return Feedback(
+                False,
+                f"Not yet: your function divides by zero for {label} ({_pair(g, n)}). "
+                "Divide by ‖g‖ + ‖g_num‖ and return 0 when both are zero.",
+            )
+        except Exception as exc:  # the student's code: say what happened, do not raise
+            return Feedback(False, f"Not yet: your function raised {type(exc).__name__}: {exc}")
+        if not_done(value):
+            return Feedback(None, "Not done yet: your function returns None.")
+        try:
+            value = float(value)
+        except (TypeError, ValueError):
+            return Feedback(
+                False, f"Not yet: the relative error should be one number, got {value!r}."
+            )
+        results.append((label, g, n, value))
+    for label, g, n, value in results:
+        expected = buggy.relative_error(g, n)
+        if np.isclose(value, expected, rtol=1e-9, atol=1e-15):
+            continue
+        absolute = float(np.linalg.norm(np.subtract(g, n)))
+        if np.isclose(value, absolute, rtol=1e-9, atol=1e-15):
+            return Feedback(
+                False,
+                f"Not yet: for {label} you give {fmt(value, 3)}, the ABSOLUTE difference "
+                "‖g − g_num‖. Divide by ‖g‖ + ‖g_num‖, so that tiny and huge gradients are "
+                "judged alike.",
+            )
+        return Feedback(
+            False,
+            f"Not yet: for {label} ({_pair(g, n)}) you give {fmt(value, 6)}, "
+            f"expected {fmt(expected, 6)}.",
+        )
+    # Both pairs matched the course's value, which is the same for both: they differ only in scale.
+    tiny = results[4][3]
+    return Feedback(
+        True,
+        f"Correct: your relative error matches on all {len(_CASES)} cases. A tiny pair of "
+        f"gradients and a large pair that differ only in scale get the same relative error, "
+        f"{fmt(tiny, 3)}.",
+    )
