@@ -52,8 +52,9 @@ test: $(STAMP) chromium npm lint
 test-fast: $(STAMP) lint
 	$(BIN)/python -m pytest tests notebooks $(NBVAL) -p no:cacheprovider --ignore=tests/browser
 
+# make notebooks NB=notebooks/02_error.ipynb re-runs one notebook.
 notebooks: $(STAMP)
-	$(BIN)/python tools/execute.py
+	$(BIN)/python tools/execute.py $(if $(filter command line,$(origin NB)),$(NB))
 
 # make slides NB=notebooks/03_chain_rule_output_weights.ipynb
 NB ?= notebooks/01_forward_pass.ipynb

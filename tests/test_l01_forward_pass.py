@@ -62,7 +62,7 @@ def all_texts(dash):
     return [text for scene in dash.scenes for text in scene.texts()]
 
 
-# -- the worked example, as CONTENT.md pins it --------------------------------
+# -- the worked example, to full precision -------------------------------------
 
 
 def test_starts_on_the_worked_example(dash):

@@ -2,7 +2,7 @@
 
 Every check reads what the figure shows (line data, marker positions, the
 arrow's ends, titles) and compares it with the helpers' numbers; the worked
-example's numbers are pinned from CONTENT.md.
+example's numbers are pinned to full precision.
 """
 
 import matplotlib

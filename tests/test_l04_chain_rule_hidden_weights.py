@@ -4,7 +4,7 @@ exercise.
 
 The figures are read back (edge labels, notes, marker, arrow, contour paths, glow
 widths) and compared with the helpers; the worked example's numbers are pinned
-from CONTENT.md.
+to full precision.
 """
 
 import matplotlib

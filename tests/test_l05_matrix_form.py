@@ -3,7 +3,7 @@
 The explorer is driven the way its sliders drive it (``update``) and its
 artists are compared with ``train()``; the sweep's regimes are checked
 against ``train()`` one rate at a time; the numbers the notebook teaches are
-pinned to CONTENT.md.
+pinned to full precision.
 """
 
 import matplotlib
@@ -91,7 +91,7 @@ def assert_all_artists_finite(fig):
 
 
 # --------------------------------------------------------------------------
-# The numbers the notebook teaches (CONTENT.md)
+# The numbers the notebook teaches
 # --------------------------------------------------------------------------
 
 

@@ -1,4 +1,4 @@
-"""The worked example (CONTENT.md, seed 1) pinned number by number.
+"""The worked example pinned number by number, as the notebooks teach it.
 
 Every literal below is a hand-worked value from the content brief. Where the
 brief gives only a prefix (``13.924443489…``, ``49.2472892847…``) the test

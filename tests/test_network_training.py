@@ -156,7 +156,7 @@ def test_max_error_itself_is_still_sane():
 
 
 def test_lr_001_is_almost_newtons_step():
-    # CONTENT: lr·‖∇ŷ‖² = 0.01·89.9856 ≈ 0.9, so one step removes most of the error.
+    # lr·‖∇ŷ‖² = 0.01·89.9856 ≈ 0.9, so one step removes most of the error.
     h = train(EX.layers, EX.x, EX.target, 0.01, 200)
     assert 4e-4 < h.errors[1] < 6e-4  # "E falls to ~5e−4 after one step"
     assert h.final_error < 1e-25
@@ -164,7 +164,7 @@ def test_lr_001_is_almost_newtons_step():
 
 
 def test_learning_rate_regimes_of_the_example():
-    # CONTENT.md, "Learning-rate regimes", checked with train at 500 steps.
+    # The learning-rate regimes the course teaches, checked with train at 500 steps.
     def run(lr):
         return train(EX.layers, EX.x, EX.target, lr, 500)
 

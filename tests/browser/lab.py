@@ -52,7 +52,7 @@ from urllib.parse import quote
 REPO_ROOT = Path(__file__).resolve().parents[2]
 OVERRIDES_SOURCE = REPO_ROOT / "tools" / "lab-overrides.json"
 CHROMIUM = "/usr/bin/chromium"
-# Measured on this machine (see /work/shared/STACK-NOTES.md): without the
+# Without the
 # networking flags Chromium keeps trying hosts it cannot reach. --no-sandbox
 # because the tests run as root.
 CHROMIUM_ARGS = [
