@@ -26,6 +26,7 @@ __all__ = [
     "Dashboard",
     "LR_CHOICES",
     "WEIGHT_RANGE",
+    "Player",
     "PredictFirst",
     "input_slider",
     "lr_slider",
@@ -390,3 +391,65 @@ class PredictFirst:
         bundle = self.widget._repr_mimebundle_(**kwargs)
         bundle["text/plain"] = f"Predict first: {self.question}"
         return bundle
+
+
+class Player:
+    """The animation controls of a step slider: ▶ Play/pause, one step back or on, and a pace.
+
+    ``slider`` is the IntSlider it moves. Play moves it one step per frame
+    at the "slow" and "steady" paces (a student can follow each step), and
+    runs through the whole range in about a hundred frames at "fast". It
+    stops at the slider's end: a dashboard that shortens the range (a run
+    that diverges) stops it there too.
+    """
+
+    #: Pace name → (milliseconds per frame, steps per frame; 0 = the range in ~100 frames).
+    PACES = {"slow": (500, 1), "steady": (120, 1), "fast": (50, 0)}
+
+    def __init__(self, slider, pace="steady"):
+        self.slider = slider
+        self.play = widgets.Play(
+            value=slider.value,
+            min=slider.min,
+            max=slider.max,
+            step=1,
+            show_repeat=False,
+            description="Play",
+            layout=widgets.Layout(width="auto"),
+        )
+        widgets.link((self.play, "value"), (slider, "value"))
+        widgets.link((self.play, "max"), (slider, "max"))
+        self.pace = widgets.Dropdown(
+            options=list(self.PACES),
+            value=pace,
+            description="pace",
+            style={"description_width": "3em"},
+            layout=widgets.Layout(width="9em"),
+        )
+        self.back = widgets.Button(
+            description="−1", tooltip="one step back", layout=widgets.Layout(width="3.5em")
+        )
+        self.on = widgets.Button(
+            description="+1", tooltip="one step on", layout=widgets.Layout(width="3.5em")
+        )
+        self.back.on_click(lambda _b: self.move(-1))
+        self.on.on_click(lambda _b: self.move(+1))
+        self.pace.observe(lambda _c: self._set_pace(), "value")
+        slider.observe(lambda _c: self._set_pace(), "max")
+        self._set_pace()
+
+    def _set_pace(self):
+        interval, steps = self.PACES[self.pace.value]
+        span = self.slider.max - self.slider.min
+        self.play.interval = interval
+        self.play.step = steps or max(1, span // 100)
+
+    def move(self, by):
+        """Move the slider ``by`` steps, within its range (what −1 and +1 do)."""
+        s = self.slider
+        s.value = min(s.max, max(s.min, s.value + by))
+
+    @property
+    def row(self):
+        """The controls, in the order they are shown."""
+        return [self.play, self.back, self.on, self.pace]

@@ -16,7 +16,7 @@ from oracles import (  # noqa: E402
 )
 
 from helpers.examples import WORKED_EXAMPLE  # noqa: E402
-from helpers.lessons.l01_forward_pass import (  # noqa: E402  # noqa: E402
+from helpers.lessons.l01_forward_pass import (  # noqa: E402
     ForwardPassDashboard,
     check_h2,
     check_y_hat,
@@ -25,7 +25,7 @@ from helpers.lessons.l01_forward_pass import (  # noqa: E402  # noqa: E402
     sum_text,
     weight_table,
 )
-from helpers.network import (  # noqa: E402  # noqa: E402
+from helpers.network import (  # noqa: E402
     forward,  # noqa: E402
     from_named,
 )

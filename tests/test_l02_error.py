@@ -18,7 +18,7 @@ from oracles import (  # noqa: E402
 )
 
 from helpers.examples import WORKED_EXAMPLE  # noqa: E402
-from helpers.lessons.l02_error import (  # noqa: E402  # noqa: E402
+from helpers.lessons.l02_error import (  # noqa: E402
     CURVE_POINTS,
     OTHER_TARGET,
     ErrorDashboard,
@@ -29,7 +29,7 @@ from helpers.lessons.l02_error import (  # noqa: E402  # noqa: E402
     error_slope,
     squared_error,
 )
-from helpers.network import (  # noqa: E402  # noqa: E402  # noqa: E402
+from helpers.network import (  # noqa: E402
     error,
     forward,
     from_named,

@@ -24,7 +24,7 @@ from oracles import (  # noqa: E402
 )
 
 from helpers.examples import WORKED_EXAMPLE  # noqa: E402
-from helpers.lessons.l03_chain_rule_output_weights import (  # noqa: E402  # noqa: E402
+from helpers.lessons.l03_chain_rule_output_weights import (  # noqa: E402
     REGIMES,
     SlopeDashboard,
     StepDashboard,
@@ -36,7 +36,7 @@ from helpers.lessons.l03_chain_rule_output_weights import (  # noqa: E402  # noq
     slice_curvature,
     step_regime,
 )
-from helpers.network import (  # noqa: E402  # noqa: E402
+from helpers.network import (  # noqa: E402
     backward,
     error,
     forward,

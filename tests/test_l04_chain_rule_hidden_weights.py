@@ -25,7 +25,7 @@ from oracles import (  # noqa: E402
 )
 
 from helpers.examples import WORKED_EXAMPLE  # noqa: E402
-from helpers.lessons.l04_chain_rule_hidden_weights import (  # noqa: E402  # noqa: E402
+from helpers.lessons.l04_chain_rule_hidden_weights import (  # noqa: E402
     STAGES,
     BackwardDiagramDashboard,
     FirstStepDashboard,
@@ -38,7 +38,7 @@ from helpers.lessons.l04_chain_rule_hidden_weights import (  # noqa: E402  # noq
     hidden_signals,
     reference_step,
 )
-from helpers.network import (  # noqa: E402  # noqa: E402
+from helpers.network import (  # noqa: E402
     Layer,
     backward,
     error,

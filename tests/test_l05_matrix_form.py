@@ -30,7 +30,7 @@ from oracles import (  # noqa: E402
 )
 
 from helpers.examples import WORKED_EXAMPLE  # noqa: E402
-from helpers.lessons.l05_matrix_form import (  # noqa: E402  # noqa: E402
+from helpers.lessons.l05_matrix_form import (  # noqa: E402
     ERROR_FLOOR,
     LR_GRID,
     LearningRateExplorer,
@@ -40,8 +40,9 @@ from helpers.lessons.l05_matrix_form import (  # noqa: E402  # noqa: E402
     gradient_norm_squared,
     largest_bound_at_target,
     lr_grid,
+    spread_out,
 )
-from helpers.network import (  # noqa: E402  # noqa: E402  # noqa: E402
+from helpers.network import (  # noqa: E402
     Layer,
     backward,
     forward,
@@ -212,7 +213,8 @@ def test_explorer_curve_is_train(explorer, lr, regime):
 
 def test_explorer_starts_at_the_articles_rate():
     dash = LearningRateExplorer()
-    assert dash.values() == {"lr": 0.05, "epochs": 300, "step": 300}
+    # the run diverges at step 3: the shown steps end there
+    assert dash.values() == {"lr": 0.05, "epochs": 300, "step": 3}
     assert "diverged at step 3" in dash.description
     assert "89.9856" in dash.description and "0.02223" in dash.description
     assert "lr·‖∇ŷ‖² = 4.499 (2 or more:" in dash.description
@@ -249,7 +251,8 @@ def test_slider_extremes_are_sane(explorer, lr, epochs):
         lr = min(LR_GRID, key=lambda v: abs(v - lr))
     explorer.update(lr=lr, epochs=epochs)
     assert explorer.last_error is None
-    assert explorer.controls["step"].max == epochs
+    diverged_at = explorer.history(lr, epochs).diverged_at
+    assert explorer.controls["step"].max == (epochs if diverged_at is None else diverged_at)
     assert_all_artists_finite(explorer.fig)
     explorer.update(step=0)
     assert explorer.last_error is None
@@ -271,14 +274,14 @@ def test_step_control_reveals_the_curve(explorer):
     np.testing.assert_array_equal(explorer.marker.get_data()[0], [40])
     np.testing.assert_array_equal(explorer.marker.get_data()[1], [h.errors[40]])
     assert "Shown: step 40 of 300" in explorer.description
-    assert explorer.play.value == 40
+    assert explorer.player.play.value == 40
 
 
 def test_play_drives_the_step_control(explorer):
     explorer.update(lr=0.02, epochs=300, step=0)
-    assert explorer.play.max == 300 and 300 % explorer.play.step == 0
+    assert explorer.player.play.max == 300
     for frame in (3, 17, 300):
-        explorer.play.value = frame  # what the Play widget does in the browser
+        explorer.player.play.value = frame  # what the Play widget does in the browser
         assert explorer.controls["step"].value == frame
         assert len(explorer.curve.get_xdata()) == frame + 1
         assert f"Shown: step {frame} of 300" in explorer.description
@@ -286,13 +289,13 @@ def test_play_drives_the_step_control(explorer):
 
 def test_step_buttons(explorer):
     explorer.update(lr=0.016, epochs=300, step=10)
-    explorer.forward_button.click()
+    explorer.player.on.click()
     assert explorer.controls["step"].value == 11 and len(explorer.curve.get_xdata()) == 12
-    explorer.back_button.click()
-    explorer.back_button.click()
+    explorer.player.back.click()
+    explorer.player.back.click()
     assert explorer.controls["step"].value == 9
     explorer.update(step=0)
-    explorer.back_button.click()
+    explorer.player.back.click()
     assert explorer.controls["step"].value == 0
 
 
@@ -302,23 +305,42 @@ def test_diverging_run_animates_up_to_its_last_sane_step(explorer):
     assert not explorer.diverged_mark.get_visible()  # not reached yet
     assert "Diverged at step 3" in explorer.message.value  # but said from the start
     explorer.update(step=200)
+    # Nothing to show past the divergence: the shown steps end there.
+    assert explorer.controls["step"].value == 3 == explorer.controls["step"].max
+    assert explorer.player.play.max == 3
     assert len(explorer.curve.get_xdata()) == 3
     assert explorer.diverged_mark.get_visible()
-    assert "Shown: step 2 of 300" in explorer.description
+    assert "Shown: step 3 of 300, where the run diverged" in explorer.description
     assert_all_artists_finite(explorer.fig)
+
+
+def test_one_step_back_after_a_diverged_run_moves_the_figure_too(explorer):
+    explorer.update(lr=0.05, epochs=1000, step=1000)
+    assert explorer.controls["step"].value == 3
+    explorer.player.back.click()
+    assert explorer.controls["step"].value == 2
+    assert not explorer.diverged_mark.get_visible()
+    assert "Shown: step 2 of 1000, error" in explorer.description
+    assert "step 2" in explorer.status.get_text() or "diverged" not in explorer.status.get_text()
+    explorer.update(lr=0.016)  # a rate that converges: all 1000 steps again
+    assert explorer.controls["step"].max == 1000
+
+
+def test_play_starts_at_a_pace_a_student_can_follow(explorer):
+    assert explorer.player.pace.value == "slow"
+    assert explorer.player.play.step == 1 and explorer.player.play.interval >= 300
 
 
 def test_epochs_change_moves_the_step_range(explorer):
     explorer.update(lr=0.016, epochs=300, step=300)
     explorer.update(epochs=500)
-    assert explorer.controls["step"].max == 500 == explorer.play.max
+    assert explorer.controls["step"].max == 500 == explorer.player.play.max
     assert explorer.controls["step"].value == 500  # it was at the end, so it stays there
     assert len(explorer.curve.get_xdata()) == 501
     explorer.update(step=100)
     explorer.update(epochs=50)
     assert explorer.controls["step"].value == 50
     assert len(explorer.curve.get_xdata()) == 51
-    assert 50 % explorer.play.step == 0
     # Both at once, the way reset and load() set them.
     explorer.update(epochs=800, step=700)
     assert explorer.controls["step"].value == 700 and len(explorer.curve.get_xdata()) == 701
@@ -333,7 +355,7 @@ def test_reset_and_state_line(explorer):
     line = explorer.state()
     assert line == "lr=0.02 epochs=120 step=7"
     explorer.reset()
-    assert explorer.values() == {"lr": 0.05, "epochs": 300, "step": 300}
+    assert explorer.values() == {"lr": 0.05, "epochs": 300, "step": 3}
     explorer.load(line)
     assert explorer.values() == {"lr": 0.02, "epochs": 120, "step": 7}
     assert len(explorer.curve.get_xdata()) == 8
@@ -342,7 +364,7 @@ def test_reset_and_state_line(explorer):
 def test_widget_shows_every_control(explorer):
     children = explorer.widget.children
     shown = [w for box in children[:2] for w in box.children]
-    for control in (*explorer.controls.values(), explorer.play, explorer.reset_button):
+    for control in (*explorer.controls.values(), *explorer.player.row, explorer.reset_button):
         assert control in shown
     assert explorer.fig.canvas in children or any(
         getattr(w, "outputs", None) is not None for w in children
@@ -404,7 +426,7 @@ def test_sweep_panel_draws_what_the_sweep_computed(explorer):
     x, y = explorer.sweep_line.get_data()
     np.testing.assert_array_equal(x, sweep.lrs[sane])
     np.testing.assert_array_equal(y, np.maximum(sweep.final_errors[sane], ERROR_FLOOR))
-    np.testing.assert_array_equal(explorer.sweep_diverged.get_xdata(), sweep.lrs[sweep.diverged])
+    assert_crosses_mark(explorer, sweep.lrs[sweep.diverged])
     assert sweep.diverged.sum() > 100
     np.testing.assert_array_equal(explorer.bound_line.get_xdata(), [explorer.bound] * 2)
     assert "0.0222" in explorer.bound_text.get_text()
@@ -596,7 +618,7 @@ def check_sweep_panel(d):
     assert ax.get_title(loc="left") == f"{n_rates} learning rates"
     assert ax.get_ylabel() == f"error after {sweep_epochs} steps"
     assert_data(d.sweep_line, lrs[~diverged], np.maximum(final, ERROR_FLOOR)[~diverged])
-    assert np.asarray(d.sweep_diverged.get_xdata(), dtype=float) == approx(lrs[diverged])
+    assert_crosses_mark(d, lrs[diverged])
 
     # The regimes: diverged, final error below `tiny`, or neither; one span per stretch.
     tiny = d.regimes.tiny
@@ -670,3 +692,35 @@ def explorer_shows(d):
     assert d.lr_text.get_position()[0] == pytest.approx(lr, rel=REL)
     assert_text(d.lr_text, "lr")
     check_sweep_panel(d)
+
+
+def assert_crosses_mark(d, diverged_lrs):
+    """The crosses along the sweep's top mark the diverged rates, spread out: each is
+    a diverged rate, the first and last are there, every diverged rate is near one,
+    and no two are so close that they run together."""
+    crosses = np.asarray(d.sweep_diverged.get_xdata(), dtype=float)
+    if len(diverged_lrs) == 0:
+        assert crosses.size == 0
+        return
+    lo, hi = d.ax_sweep.get_xlim()
+    room = np.log10(hi / lo) / 45
+    assert np.isin(crosses, diverged_lrs).all()
+    assert crosses[0] == diverged_lrs[0] and crosses[-1] == diverged_lrs[-1]
+    gaps = np.diff(np.log10(crosses))
+    assert (gaps >= room).all(), gaps.min()
+    nearest = np.abs(np.log10(diverged_lrs)[:, None] - np.log10(crosses)[None, :]).min(axis=1)
+    assert (nearest <= 2 * room).all()
+
+
+def test_spread_out_keeps_the_ends_and_a_gap():
+    lrs = np.geomspace(0.03, 0.1, 200)
+    kept = spread_out(lrs, 0.05)
+    assert kept[0] == lrs[0] and kept[-1] == lrs[-1]
+    assert (np.diff(np.log10(kept)) >= 0.05 - 1e-12).all()
+    assert spread_out([], 0.05).size == 0
+    assert list(spread_out([0.05], 0.05)) == [0.05]
+
+
+def test_the_smallest_and_largest_rate_lines_stay_inside_the_frame(explorer):
+    lo, hi = explorer.ax_sweep.get_xlim()
+    assert lo < min(LR_GRID) and max(LR_GRID) < hi

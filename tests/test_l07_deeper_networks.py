@@ -228,8 +228,10 @@ def test_xor_dashboard_widget_has_play_linked_to_the_epoch(xor_dashboard):
     box = d.widget
     first_row = box.children[0]
     assert isinstance(first_row.children[0], widgets.Play)
-    assert first_row.children[1] is d.controls["epoch"]
-    assert d.play.max == d.controls["epoch"].max == XOR.epochs
+    assert list(first_row.children[:5]) == [*d.player.row, d.controls["epoch"]]
+    assert d.player.play.max == d.controls["epoch"].max == XOR.epochs
+    d.player.play.value = 120  # what Play does in the browser
+    assert d.controls["epoch"].value == 120 and d.description.startswith("Epoch 120:")
     assert list(d.controls) == ["epoch"]
 
 

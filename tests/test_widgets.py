@@ -15,6 +15,7 @@ from helpers.plots import live_figure  # noqa: E402
 from helpers.widgets import (  # noqa: E402
     LR_CHOICES,
     Dashboard,
+    Player,
     PredictFirst,
     input_slider,
     lr_slider,
@@ -267,3 +268,36 @@ def test_predict_first_reveal_shows_the_verdict_in_the_widget():
 def test_predict_first_text_repr_is_the_question():
     p = PredictFirst("What is E?", truth=1.59561248)
     assert p._repr_mimebundle_()["text/plain"] == "Predict first: What is E?"
+
+
+# -- the player ----------------------------------------------------------------------
+
+
+def test_player_moves_its_slider_one_step_within_its_range():
+    slider = widgets.IntSlider(value=5, min=0, max=10)
+    player = Player(slider, pace="slow")
+    player.on.click()
+    assert slider.value == 6 == player.play.value
+    for _ in range(8):
+        player.on.click()
+    assert slider.value == 10  # stops at the end
+    slider.value = 0
+    player.back.click()
+    assert slider.value == 0  # and at the start
+
+
+@pytest.mark.parametrize("pace", list(Player.PACES))
+def test_player_paces(pace):
+    slider = widgets.IntSlider(value=0, min=0, max=600)
+    player = Player(slider, pace=pace)
+    interval, steps = Player.PACES[pace]
+    assert player.play.interval == interval
+    assert player.play.step == (steps or 6)  # fast: the whole range in about 100 frames
+    assert not player.play.show_repeat
+
+
+def test_player_follows_a_shorter_range():
+    slider = widgets.IntSlider(value=300, min=0, max=300)
+    player = Player(slider, pace="fast")
+    slider.max = 11
+    assert player.play.max == 11 and player.play.step == 1

@@ -38,7 +38,7 @@ from ..plots import (
     nice_ceiling,
     pin_axis_labels,
 )
-from ..widgets import Dashboard, lr_slider
+from ..widgets import Dashboard, Player, lr_slider
 
 __all__ = [
     "ERROR_FLOOR",
@@ -185,15 +185,27 @@ def classify_rates(sweep, tiny=1e-10):
     )
 
 
+def spread_out(lrs, decades):
+    """The rates among ``lrs`` (sorted) kept at least ``decades`` apart on a log axis,
+    first and last included: crosses that do not run into one solid bar."""
+    lrs = np.asarray(lrs, dtype=float)
+    if lrs.size == 0:
+        return lrs
+    logs = np.log10(lrs)
+    keep = [0]
+    for i in range(1, len(lrs)):
+        if logs[i] - logs[keep[-1]] >= decades:
+            keep.append(i)
+    if keep[-1] != len(lrs) - 1:
+        if logs[-1] - logs[keep[-1]] < decades and len(keep) > 1:
+            keep.pop()
+        keep.append(len(lrs) - 1)
+    return lrs[keep]
+
+
 # --------------------------------------------------------------------------
 # The explorer
 # --------------------------------------------------------------------------
-
-
-def _play_step(epochs):
-    """A Play increment that lands exactly on ``epochs`` in about 100 frames."""
-    most = max(1, epochs // 100)
-    return max(d for d in range(1, most + 1) if epochs % d == 0)
 
 
 #: Points between the explorer's panels and their titles: room for the "lr" label.
@@ -205,7 +217,8 @@ class LearningRateExplorer(Dashboard):
 
     Controls: ``lr`` (a logarithmic slider of round values), ``epochs`` (how
     many steps to train) and ``step`` (how much of the run is shown; the Play
-    button animates it, and the ◀/▶ buttons move it one step).
+    button animates it at the chosen pace, and −1/+1 move it one step; a run
+    that diverges ends the shown steps where it diverged).
 
     Left panel: the error after each step up to the shown step, on a log
     scale, with a marker on the shown step. A run that diverges is drawn up to
@@ -220,6 +233,7 @@ class LearningRateExplorer(Dashboard):
         example=WORKED_EXAMPLE,
         lr=None,
         epochs=300,
+        pace="slow",
         lr_choices=LR_GRID,
         sweep_rates=800,
         sweep_epochs=300,
@@ -265,36 +279,7 @@ class LearningRateExplorer(Dashboard):
             style={"description_width": "4em"},
             layout=widgets.Layout(width="380px"),
         )
-        self.play = widgets.Play(
-            value=epochs,
-            min=0,
-            max=epochs,
-            step=_play_step(epochs),
-            interval=60,
-            show_repeat=False,
-        )
-        self.play.description = "Play the training"
-        widgets.link((self.play, "value"), (step_control, "value"))
-        self.back_button = widgets.Button(
-            description="",
-            icon="step-backward",
-            tooltip="One step back",
-            layout=widgets.Layout(width="3em"),
-        )
-        self.forward_button = widgets.Button(
-            description="",
-            icon="step-forward",
-            tooltip="One step on",
-            layout=widgets.Layout(width="3em"),
-        )
-        self.back_button.on_click(
-            lambda _b: self.update(step=max(0, self.controls["step"].value - 1))
-        )
-        self.forward_button.on_click(
-            lambda _b: self.update(
-                step=min(self.controls["step"].max, self.controls["step"].value + 1)
-            )
-        )
+        self.player = Player(step_control, pace=pace)
 
         fig, (self.ax_run, self.ax_sweep) = live_figure(8.0, 3.3, 1, 2)
         fig.subplots_adjust(left=0.09, right=0.98, bottom=0.16, top=0.88, wspace=0.3)
@@ -348,7 +333,11 @@ class LearningRateExplorer(Dashboard):
         decade_ticks(ax.xaxis)
         # Few ticks on a log axis that spans 35 decades: every tick is a text to render.
         decade_ticks(ax.yaxis, most=5)
-        ax.set_xlim(sweep.lrs.min(), sweep.lrs.max())
+        # A little room at both ends, so that the lr line at the smallest or largest
+        # rate is not hidden under the axes' frame.
+        span_decades = np.log10(sweep.lrs.max() / sweep.lrs.min())
+        pad = 10 ** (0.02 * span_decades)
+        ax.set_xlim(sweep.lrs.min() / pad, sweep.lrs.max() * pad)
         ax.set_xlabel("learning rate lr")
         ax.set_ylabel(f"error after {regimes.epochs} steps")
         # Above the "lr" label that rides on the top edge.
@@ -364,7 +353,6 @@ class LearningRateExplorer(Dashboard):
             span = ax.axvspan(lo, hi, color=_REGIME_COLORS[regime], alpha=0.18, lw=0)
             self.spans.append((regime, span))
         # Label each regime once, on its widest stretch, where no dots are drawn.
-        span_decades = np.log10(sweep.lrs.max() / sweep.lrs.min())
         self.regime_text = {}
         for regime in REGIMES:
             stretches = [(np.log10(hi / lo), lo, hi) for r, lo, hi in regimes.runs if r == regime]
@@ -392,7 +380,7 @@ class LearningRateExplorer(Dashboard):
             ms=2,
             color=COLORS["neutral"],
         )
-        div_lrs = sweep.lrs[sweep.diverged]
+        div_lrs = spread_out(sweep.lrs[sweep.diverged], span_decades / 40)
         (self.sweep_diverged,) = ax.plot(
             div_lrs,
             np.full(div_lrs.shape, 0.96),
@@ -429,24 +417,23 @@ class LearningRateExplorer(Dashboard):
 
     # -- controls and layout ------------------------------------------------
 
-    def _set_step_range(self, epochs):
-        """Let the shown step run from 0 to ``epochs``; stay at the end if it was there."""
+    def _set_step_range(self, last):
+        """Let the shown step run from 0 to ``last``; stay at the end if it was there.
+
+        ``last`` is the number of steps, or the step at which the run diverged:
+        past it there is nothing new to show, so Play stops there and −1 goes
+        back from there.
+        """
         step = self.controls["step"] if hasattr(self, "controls") else None
-        if step is None or step.max == epochs:
+        if step is None or step.max == last:
             return
         at_end = step.value >= step.max
         was_busy = self._busy
         self._busy = True  # these changes are part of one update, not new ones
         try:
-            if epochs > step.max:
-                step.max = epochs
-                self.play.max = epochs
-            else:
-                self.play.max = epochs
-                step.max = epochs
-            self.play.step = _play_step(epochs)
+            step.max = last
             if at_end:
-                step.value = epochs
+                step.value = last
         finally:
             self._busy = was_busy
 
@@ -459,7 +446,7 @@ class LearningRateExplorer(Dashboard):
         c = self.controls
         return [
             [c["lr"], c["epochs"]],
-            [self.play, self.back_button, self.forward_button, c["step"], self.reset_button],
+            [*self.player.row, c["step"], self.reset_button],
         ]
 
     # -- one training run, cached for the animation -------------------------
@@ -476,9 +463,9 @@ class LearningRateExplorer(Dashboard):
     # -- redraw ---------------------------------------------------------------
 
     def redraw(self, lr, epochs, step):
-        self._set_step_range(epochs)
-        step = min(self.controls["step"].value, epochs)
         h = self.history(lr, epochs)
+        self._set_step_range(epochs if h.diverged_at is None else h.diverged_at)
+        step = min(self.controls["step"].value, epochs)
         errors = h.errors
         last = len(errors) - 1  # the last step with a sane error
         shown = min(step, last)
@@ -529,10 +516,17 @@ class LearningRateExplorer(Dashboard):
         shown_error = fmt(errors[shown])
         if errors[shown] < ERROR_FLOOR:
             shown_error += f" (drawn at {fmt(ERROR_FLOOR)})"
+        if diverged_here:
+            shown_line = (
+                f"Shown: step {d} of {epochs}, where the run diverged; the curve stops at "
+                f"step {shown}, error {shown_error}."
+            )
+        else:
+            shown_line = f"Shown: step {shown} of {epochs}, error {shown_error}."
         return "\n".join(
             [
                 _run_sentence(h),
-                f"Shown: step {shown} of {epochs}, error {shown_error}.",
+                shown_line,
                 f"At the start ‖∇ŷ‖² = {fmt(self.norm_squared, 6)}, so the bound 2/‖∇ŷ‖² = "
                 f"{fmt(self.bound, 4)}; here lr·‖∇ŷ‖² = {fmt(factor, 4)} "
                 f"{_first_order_words(factor)}. {_first_step_sentence(h)}",

@@ -16,7 +16,7 @@ from ..checks import Feedback, check_number, not_done
 from ..examples import DEEP_PROBLEM, XOR
 from ..network import backward, forward
 from ..plots import COLORS, decade_ticks, fmt, live_figure
-from ..widgets import Dashboard
+from ..widgets import Dashboard, Player
 
 __all__ = [
     "DEEP_PROBLEM",
@@ -261,21 +261,17 @@ class XorDashboard(Dashboard):
 
     def __init__(self, problem=XOR, epoch=0):
         self.problem = problem
-        self.play = widgets.Play(
-            value=epoch, min=0, max=problem.epochs, step=5, interval=60, description="play"
-        )
         controls = {
             "epoch": widgets.IntSlider(
                 value=epoch,
                 min=0,
                 max=problem.epochs,
-                step=5,
                 description="epoch",
                 style={"description_width": "4em"},
                 layout=widgets.Layout(width="320px"),
             )
         }
-        widgets.jslink((self.play, "value"), (controls["epoch"], "value"))
+        self.player = Player(controls["epoch"], pace="fast")
         fig, axes = live_figure(8.0, 3.1, 1, 3, width_ratios=[1, 1, 1.25])
         fig.subplots_adjust(left=0.05, right=0.98, bottom=0.17, top=0.86, wspace=0.35)
         lo, hi = -0.5, 1.5
@@ -337,7 +333,7 @@ class XorDashboard(Dashboard):
 
     def control_rows(self):
         rows = super().control_rows()
-        return [[self.play, *rows[0]], *rows[1:]]
+        return [[*self.player.row, *rows[0]], *rows[1:]]
 
     def redraw(self, epoch):
         p = self.problem
