@@ -23,6 +23,7 @@ from helpers.lessons.l07_deeper_networks import (
     DEEP_PROBLEM,
     HUGE,
     RATIO_ALARM,
+    RATIO_EVEN,
     TINY,
     XOR,
     GradientFlowDashboard,
@@ -90,6 +91,11 @@ def test_gradient_verdicts():
     assert gradient_verdict([1e4, 10.0])[0] == "exploding"
     assert gradient_verdict([1e6, 1e6])[0] == "exploding"
     assert gradient_verdict([0.3, 0.5])[0] == "healthy"
+    # sigmoid at weight scale 4: a 90-fold drop is not healthy, and the rule is stated
+    kind, sentence = gradient_verdict([0.0219, 1.98])
+    assert kind == "uneven" and "90 times slower" in sentence and "100×" in sentence
+    assert gradient_verdict([20.0, 1.0])[0] == "uneven"
+    assert "10×" in gradient_verdict([0.3, 0.5])[1]
     np.testing.assert_array_equal(
         gradient_norms(P.layers(3), P.x, P.target, P.activations(3, "tanh")),
         backward_norms(3, 1.0, "tanh"),
@@ -304,6 +310,8 @@ def verdict_of(norms):
         return "vanishing"
     if norms.max() > HUGE:
         return "exploding"
+    if ratio < 1 / RATIO_EVEN or ratio > RATIO_EVEN:
+        return "uneven"
     return "healthy"
 
 

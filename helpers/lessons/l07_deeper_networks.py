@@ -51,6 +51,15 @@ def gradient_norms(layers, x, target, activations):
 #: A gradient whose first layer is this many times smaller (or larger) than its last vanishes
 #: (or explodes).
 RATIO_ALARM = 100.0
+#: Within this factor of each other, the first and last layers learn at a similar pace
+#: ("healthy"); between it and RATIO_ALARM the gradient is "uneven".
+RATIO_EVEN = 10.0
+#: The rule, as the verdicts state it.
+VERDICT_RULE = (
+    f"(The rule used here: first layer within {RATIO_EVEN:g}× of the last is healthy, "
+    f"{RATIO_EVEN:g}× to {RATIO_ALARM:g}× uneven, beyond {RATIO_ALARM:g}× vanishing or "
+    "exploding.)"
+)
 #: A gradient norm above this is called exploding whatever the ratio.
 HUGE = 1e3
 #: When even the largest gradient norm is below this, every layer's gradient has vanished.
@@ -60,7 +69,8 @@ TINY = 1e-6
 def gradient_verdict(norms):
     """``(kind, sentence)`` for the gradient norms of a network, first layer first.
 
-    ``kind`` is "dead", "overflow", "vanishing", "exploding" or "healthy".
+    ``kind`` is "dead", "overflow", "vanishing", "exploding", "uneven" or "healthy",
+    by the ratio of the first layer's norm to the last's (:data:`VERDICT_RULE`).
     """
     norms = np.asarray(norms, dtype=float)
     finite = np.isfinite(norms)
@@ -104,9 +114,20 @@ def gradient_verdict(norms):
             f"Exploding: gradients as large as {fmt(norms.max(), 2)}; one step at any "
             "ordinary learning rate throws the weights far away.",
         )
+    if ratio < 1 / RATIO_EVEN or ratio > RATIO_EVEN:
+        slower = "slower" if ratio < 1 else "faster"
+        factor = 1 / ratio if ratio < 1 else ratio
+        return (
+            "uneven",
+            f"Uneven: the first layer's gradient is {fmt(ratio, 2)} times the last's, so the "
+            f"first layer learns about {fmt(factor, 2)} times {slower} than the last. Training "
+            f"still works, but this is on the way to {'vanishing' if ratio < 1 else 'exploding'}"
+            f" gradients. {VERDICT_RULE}",
+        )
     return (
         "healthy",
-        f"Healthy: the first layer's gradient is {fmt(ratio, 2)} times the last's.",
+        f"Healthy: the first layer's gradient is {fmt(ratio, 2)} times the last's: every "
+        f"layer learns at a similar pace. {VERDICT_RULE}",
     )
 
 
@@ -233,7 +254,7 @@ class GradientFlowDashboard(Dashboard):
             f"weight scale {scale:g}"
         )
         self.verdict.set_text(kind)
-        if kind != "healthy":
+        if kind not in ("healthy", "uneven"):
             self.say(sentence)
         per_layer = ", ".join(f"{i}: {fmt(v, 2)}" for i, v in zip(k, norms))
         return (
