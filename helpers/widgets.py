@@ -310,7 +310,9 @@ class Dashboard:
                 if len(shown) == 1
                 else widgets.HBox(shown, layout=widgets.Layout(flex_flow="row wrap"))
             )
-            rows = [widgets.HBox(list(row)) for row in self.control_rows()]
+            # A row too long for the page wraps, rather than squeezing its sliders.
+            wrap = widgets.Layout(flex_flow="row wrap")
+            rows = [widgets.HBox(list(row), layout=wrap) for row in self.control_rows()]
             self._widget = widgets.VBox(
                 [*rows, self.message, figure, self.readout, self._details_box]
             )

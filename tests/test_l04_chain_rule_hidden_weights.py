@@ -326,6 +326,15 @@ def test_stepper_back_restart_and_buttons():
     assert [c.description for c in children[:3]] == ["Back", "Next", "Restart"]
 
 
+def test_stepper_buttons_are_off_where_they_would_do_nothing():
+    view = FirstStepDashboard()
+    assert view.back_button.disabled and not view.next_button.disabled
+    view.update(stage=len(STAGES) - 1)
+    assert view.next_button.disabled and not view.back_button.disabled
+    view.back_button.click()
+    assert not view.next_button.disabled
+
+
 # -- extremes -----------------------------------------------------------------------
 
 

@@ -128,7 +128,7 @@ def test_dashboard_shows_the_helpers_numbers():
     assert d.diagram.node_text["ŷ2"].get_text() == "ŷ2\nz=0.205\nf=0.205"
     for name, value in to_named(grads).items():
         assert f"∂E/∂{name}={fmt(value, 4)}" in d.diagram.edge_text[name].get_text()
-    assert d.bias_text["bh2"].get_text() == f"bh2=0.1\n∂E/∂bh2={fmt(grads[0].b[1], 3)}"
+    assert d.bias_text["bh2"].get_text() == f"bh2=0.1\n∂E/∂bh2={fmt(grads[0].b[1], 4)}"
     assert d.error_text.get_text() == f"E = {fmt(0.0699625)}"
     assert "E = 0.0699625" in d.description
     assert "Dead ReLU: none" in d.description
@@ -432,8 +432,11 @@ def relu_network(d):
     # The biases: beside their own unit, with ∂E/∂b.
     for b, (n, j) in places.items():
         text = d.bias_text[b]
-        assert_text(text, f"{b}={fmt(biases[n][j], 3)}\n∂E/∂{b}={fmt(grads[n].b[j], 3)}")
+        assert_text(text, f"{b}={fmt(biases[n][j], 3)}\n∂E/∂{b}={fmt(grads[n].b[j], 4)}")
+        # one precision per quantity: as the diagram's edges and the description write it
+        assert f"∂E/∂{b}={fmt(grads[n].b[j])}" in text.get_text()
         assert text.get_position() == diagram.node_text[names[n + 1][j]].get_position()
+    assert not d.points.get_clip_on()
     assert_text(d.error_text, f"E = {fmt(E)}")
 
     # The right panel: f over a range that holds every z, and each unit at (z, f(z)).

@@ -525,6 +525,9 @@ class FirstStepDashboard(Dashboard):
         k = int(stage)
         ex = self.example
         d = self.diagram
+        # Nothing before the first stage or after the last: those buttons are off there.
+        self.back_button.disabled = k == 0
+        self.next_button.disabled = k == len(STAGES) - 1
         if k < len(STAGES) - 1:
             d.update(ex.layers, ex.x, grads=self.grads, weight_scale=self.weight_range)
         else:

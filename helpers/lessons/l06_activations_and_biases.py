@@ -268,6 +268,7 @@ class ReluNetworkDashboard(Dashboard):
         self.points = ax_f.scatter(
             np.zeros(len(units)), np.zeros(len(units)), s=30, c=COLORS["negative"], zorder=3
         )
+        self.points.set_clip_on(False)  # a unit at the edge of the frame shows a whole dot
         self.point_labels = [
             ax_f.annotate(u, (0, 0), xytext=(4, 4), textcoords="offset points", fontsize="x-small")
             for u in units
@@ -276,7 +277,7 @@ class ReluNetworkDashboard(Dashboard):
         ax_f.axvline(0, color="#999999", lw=0.6)
         ax_f.set_xlabel("z")
         self.f_title = ax_f.set_title("")
-        super().__init__(controls, [scene, fig], columns=4)
+        super().__init__(controls, [scene, fig], columns=3)
         self.refresh()
 
     def layers_for(self, values):
@@ -296,7 +297,8 @@ class ReluNetworkDashboard(Dashboard):
         self.error_text.set_text(f"E = {fmt(E)}")
         for bname, (n, j) in self.bias_places.items():
             self.bias_text[bname].set_text(
-                f"{bname}={fmt(layers[n].b[j], 3)}\n∂E/∂{bname}={fmt(grads[n].b[j], 3)}"
+                # The same figures as the diagram's edges: 3 for a value, 4 for a gradient.
+                f"{bname}={fmt(layers[n].b[j], 3)}\n∂E/∂{bname}={fmt(grads[n].b[j], 4)}"
             )
 
         zs, fs = self._shown()

@@ -738,7 +738,8 @@ def diagram_overflow(page) -> list[str]:
 
 
 def output_overflow(page) -> list[str]:
-    """Figures, diagrams and rows of controls wider than the output they are in, as messages.
+    """Figures, diagrams and rows of controls wider than the output they are in, and
+    sliders squeezed narrower than 200 px, as messages.
 
     JupyterLab clips (or scrolls) what is wider than a cell's output: on the
     test's 1280-pixel screen, with the file browser open, a dashboard must fit
@@ -758,6 +759,14 @@ def output_overflow(page) -> list[str]:
                 const past = Math.round(r.right - edge), wide = Math.round(output.clientWidth);
                 bad.add(`output ${i}: ${what} reaches ${past} px past the output's `
                         + `right edge (${wide} px wide)`);
+              }
+            }
+            // A slider squeezed into a row too narrow for it is too short for a mouse.
+            for (const e of output.querySelectorAll('.widget-hslider')) {
+              const w = e.getBoundingClientRect().width;
+              if (w > 0 && w < 200) {
+                const name = (e.querySelector('.widget-label') || {}).textContent || '?';
+                bad.add(`output ${i}: the slider ${name} is only ${Math.round(w)} px wide`);
               }
             }
           });
