@@ -1,14 +1,17 @@
 """Serve the course's live demos with Voilà: sliders and figures, no code.
 
-    python tools/app.py                                   # every notebook, from a list
+    python tools/app.py                                   # every notebook, from the course's page
     python tools/app.py notebooks/01_forward_pass.ipynb   # one notebook
     python tools/app.py --port 8866 --no-browser
 
-Each page runs its notebook in a kernel of its own and shows the notebook's
-title, and each live demo under the heading of its section: sliders,
-buttons, figures and their text descriptions. Prose, code, exercises'
-solutions and the navigation are left out (template ``course-app`` in
-``tools/voila/templates``); the cells still all run.
+The first page lists the notebooks with their titles and aims (written from
+tools/course.py). Each notebook's page runs it in a kernel of its own and
+shows its title and each live demo under the heading of its section, with
+the text cell just before the demo and the one just after it: sliders,
+buttons, figures and their text descriptions, and what to try. Code, the
+rest of the prose, exercises' solutions and the navigation are left out
+(template ``course-app`` in ``tools/voila/templates``); the cells still all
+run.
 
 The server listens on 127.0.0.1 only, without a token. With ``--ip`` set to
 anything else, a token is required and printed. Kernels are culled: every
@@ -25,6 +28,7 @@ This module also holds what tools/slides.py shares with it:
 from __future__ import annotations
 
 import argparse
+import html
 import ipaddress
 import os
 import re
@@ -141,9 +145,68 @@ def _course_voila_class():
     return CourseVoila
 
 
-def serve(argv: list[str], mounts: dict[str, Path] | None = None) -> int:
-    """Run Voilà with the course's templates on JUPYTER_PATH until interrupted."""
+#: Where the landing page is written, overriding Voilà's file list.
+LANDING_ROOT = REPO_ROOT / "build" / "app-landing"
+
+
+def write_landing_page(folder: Path, root: Path = LANDING_ROOT) -> Path:
+    """Write the course's landing page for the app view of ``folder``: the course's title
+    and a link to each notebook's demos with its title and aim, in reading order
+    (the table of contents in tools/course.py). Returns the page's path."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from course import COURSE_TITLE, NOTEBOOKS
+
+    rows = []
+    for name, title, aim in NOTEBOOKS:
+        if not (folder / name).exists() or name.startswith("00_"):
+            continue  # the course map has no live demos
+        number = name[:2]
+        link = f"{{{{ base_url }}}}voila/render/{html.escape(name)}?{{{{ query }}}}"
+        rows.append(
+            f'      <li><a href="{link}">'
+            f'<span class="course-number">{number}</span> {html.escape(title)}</a>'
+            f"<p>{html.escape(aim)}</p></li>"
+        )
+    # Voilà names its file list tree-lab.html (tree.html with --classic-tree).
+    page = root / "voila" / "templates" / "course-app" / "tree-lab.html"
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.write_text(
+        "{#- Written by tools/app.py from tools/course.py: edit those, not this. -#}\n"
+        '{% extends "page.html" %}\n'
+        f"{{% block title %}}{html.escape(COURSE_TITLE)}: live demos{{% endblock %}}\n"
+        "{% block body %}\n"
+        '  <script id="jupyter-config-data" type="application/json">'
+        "{{ page_config | tojson }}</script>\n"
+        '  <main class="course-landing jp-RenderedHTMLCommon">\n'
+        f"    <h1>{html.escape(COURSE_TITLE)}</h1>\n"
+        "    <p>The live demos of each notebook: sliders, figures and what to try, "
+        "without the code. Each page starts its own kernel.</p>\n"
+        '    <ol class="course-notebooks">\n' + "\n".join(rows) + "\n    </ol>\n"
+        "  </main>\n"
+        "  <style>\n"
+        "    .course-landing { max-width: 50em; margin: 2em auto; padding: 0 2ex; }\n"
+        "    .course-notebooks { list-style: none; padding: 0; }\n"
+        "    .course-notebooks li { margin: 0 0 1.2em 0; }\n"
+        "    .course-notebooks a { font-size: 1.25em; font-weight: 600; }\n"
+        "    .course-notebooks p { margin: 0.2em 0 0 2.4em; }\n"
+        "    .course-number { display: inline-block; width: 2em; }\n"
+        "  </style>\n"
+        "{% endblock %}\n"
+    )
+    return page
+
+
+def serve(
+    argv: list[str], mounts: dict[str, Path] | None = None, landing: Path | None = None
+) -> int:
+    """Run Voilà with the course's templates on JUPYTER_PATH until interrupted.
+
+    With ``landing`` (a folder of notebooks), its landing page replaces Voilà's file list.
+    """
     paths = [str(TEMPLATE_ROOT)]
+    if landing is not None:
+        write_landing_page(landing)
+        paths.insert(0, str(LANDING_ROOT))
     if os.environ.get("JUPYTER_PATH"):
         paths.append(os.environ["JUPYTER_PATH"])
     os.environ["JUPYTER_PATH"] = os.pathsep.join(paths)
@@ -175,7 +238,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"{args.target} does not exist")
     if args.target.is_file() and args.target.suffix != ".ipynb":
         parser.error(f"{args.target} is not a notebook (.ipynb)")
-    return serve(voila_argv(args, args.target.resolve(), "course-app"))
+    target = args.target.resolve()
+    return serve(
+        voila_argv(args, target, "course-app"), landing=target if target.is_dir() else None
+    )
 
 
 if __name__ == "__main__":

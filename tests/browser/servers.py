@@ -87,8 +87,8 @@ def start_voila(tool: str, notebook: Path, *, timeout: float = 150.0) -> VoilaSe
     Readiness is asked of Voilà's static files (and, for the slides, of
     reveal.css), never of the notebook page: each page load starts a kernel.
     """
-    notebook = Path(notebook)
-    if not notebook.is_file():
+    notebook = Path(notebook)  # or a folder of notebooks (the app view's landing page)
+    if not notebook.exists():
         raise ServerError(f"{notebook} does not exist")
     tmp = Path(tempfile.mkdtemp(prefix=f"voila-{Path(tool).stem}-"))
     port = lab.free_port()

@@ -149,3 +149,91 @@ def _check_app(page, server, notebook: Path) -> None:
         )
     if errors:
         _fail(f"errors in the page: {errors[:5]}", shot)
+
+
+# --------------------------------------------------------------------------- the course's page
+
+_LANDING = r"""
+() => ({
+  title: (document.querySelector('.course-landing h1') || {}).textContent || null,
+  links: [...document.querySelectorAll('.course-notebooks a')].map((a) => ({
+    text: a.textContent.trim(), href: a.getAttribute('href') })),
+})
+"""
+
+
+def test_app_landing_page_links_every_notebook_in_reading_order(browser):
+    import sys
+
+    sys.path.insert(0, str(servers.REPO_ROOT / "tools"))
+    from course import COURSE_TITLE, NOTEBOOKS
+
+    server = _start(servers.REPO_ROOT / "notebooks")
+    page = browser.context.new_page()
+    try:
+        page.goto(server.url)
+        page.wait_for_selector(".course-landing", timeout=LOAD_TIMEOUT * 1000)
+        found = page.evaluate(_LANDING)
+        servers.screenshot(page, "app-landing.png")
+    finally:
+        page.close(run_before_unload=False)
+        servers.stop_voila(server)
+    assert found["title"] == COURSE_TITLE
+    expected = [(name, title) for name, title, _aim in NOTEBOOKS if not name.startswith("00_")]
+    assert len(found["links"]) == len(expected)
+    for link, (name, title) in zip(found["links"], expected):
+        assert link["href"].split("?")[0].endswith(f"voila/render/{name}"), link
+        assert title in link["text"], link
+
+
+# --------------------------------------------------------------------------- headings and notes
+
+_SECTIONS = r"""
+() => {
+  const shown = (e) => e && e.getClientRects().length > 0;
+  const demos = [...document.querySelectorAll('.course-app-demo')].filter(shown);
+  return {
+    headings: [...document.querySelectorAll('.course-app-section h2')].map((h) => h.innerText),
+    raw: [...document.querySelectorAll('.course-app-section, .course-app-title')]
+      .map((e) => e.innerText).filter((t) => t.includes('`')),
+    demos: demos.map((d) => {
+      let e = d.previousElementSibling, heading = null, note = null;
+      while (e) {
+        if (e.classList.contains('course-app-note') && shown(e) && !note) note = e.innerText;
+        if (e.classList.contains('course-app-section')) { heading = e.innerText; break; }
+        e = e.previousElementSibling;
+      }
+      return { heading, note, explorer: !!d.querySelector('.jupyter-matplotlib')
+               && d.innerText.includes('pace') };
+    }),
+  };
+}
+"""
+
+
+def test_app_view_puts_each_demo_under_its_own_heading_with_its_notes(browser):
+    notebook = servers.REPO_ROOT / "notebooks" / "05_matrix_form.ipynb"
+    server = _start(notebook)
+    page = browser.context.new_page()
+    try:
+        page.set_default_timeout(LOAD_TIMEOUT * 1000)
+        page.goto(server.url)
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.course-app-demo')].some("
+            "(d) => d.innerText.includes('pace'))",
+            timeout=LOAD_TIMEOUT * 2000,
+            polling=250,
+        )
+        page.wait_for_timeout(500)
+        found = page.evaluate(_SECTIONS)
+        servers.screenshot(page, "app-05_matrix_form.png")
+    finally:
+        page.close(run_before_unload=False)
+        servers.stop_voila(server)
+    assert not found["raw"], f"markdown shown raw in a heading: {found['raw']}"
+    explorers = [d for d in found["demos"] if d["explorer"]]
+    assert len(explorers) == 1, found["demos"]
+    assert explorers[0]["heading"].strip() == "6. Interactive demo: the learning-rate explorer"
+    # what to look at, with the demo: the explorer's instructions name its controls
+    assert "pace" in (explorers[0]["note"] or ""), explorers[0]
+    assert all(d["note"] for d in found["demos"]), found["demos"]
