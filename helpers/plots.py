@@ -7,6 +7,7 @@ diagram, which the browser draws, is in :mod:`helpers.diagram`.
 
 from __future__ import annotations
 
+import os
 import re
 from contextlib import contextmanager
 
@@ -17,6 +18,8 @@ import numpy as np
 from .text import fmt, superscript
 
 __all__ = [
+    "PROJECTOR_VARIABLE",
+    "projector_scale",
     "COLORS",
     "apply_style",
     "broken_artists",
@@ -51,14 +54,59 @@ COLORS = {
 _BASE_FONT_SIZE = 10.0
 
 
-def apply_style(scale=1.0):
-    """Course style for new figures; ``scale`` enlarges every text (1.5 for a projector).
+#: The environment variable that switches projector mode on for every notebook, the app
+#: view and the slides: ``PROJECTOR=1.6 make lab``.
+PROJECTOR_VARIABLE = "PROJECTOR"
 
-    Call it once at the top of a notebook: ``helpers.plots.apply_style()``, or
-    ``apply_style(1.6)`` in front of a class. Nothing changes until it is called.
+#: JupyterLab's text sizes (px) that projector mode scales: prose, code, widgets (slider
+#: labels, readouts, the text under each figure) and the interface around them.
+_PAGE_SIZES = {
+    "--jp-content-font-size1": 14,
+    "--jp-code-font-size": 13,
+    "--jp-widgets-font-size": 13,
+    "--jp-widgets-inline-height": 28,
+    "--jp-widgets-inline-label-width": 80,
+    "--jp-ui-font-size1": 13,
+}
+
+
+def projector_scale():
+    """The text scale that the ``PROJECTOR`` environment variable asks for; 1 when unset."""
+    raw = os.environ.get(PROJECTOR_VARIABLE, "").strip()
+    if not raw:
+        return 1.0
+    try:
+        scale = float(raw)
+    except ValueError:
+        scale = float("nan")
+    if not 0.5 <= scale <= 4:
+        raise ValueError(
+            f"{PROJECTOR_VARIABLE}={raw!r}: give the text scale as a number, such as 1.6 "
+            "for a 1920-pixel projector or 1.3 for a 1280-pixel one"
+        )
+    return scale
+
+
+def page_style(scale):
+    """A ``<style>`` that makes the page's text ``scale`` times its usual size."""
+    sizes = "\n".join(f"  {name}: {base * scale:.1f}px;" for name, base in _PAGE_SIZES.items())
+    return f"<style>\n:root {{\n{sizes}\n}}\n</style>"
+
+
+def apply_style(scale=None):
+    """Course style for new figures; ``scale`` enlarges every text (1.6 for a projector).
+
+    Call it once at the top of a notebook: ``helpers.plots.apply_style()``.
+    Without ``scale`` it takes the ``PROJECTOR`` environment variable (1 when
+    unset), so that one setting switches every notebook. Above 1 the page's
+    prose, code and controls grow too, not only the figures.
     """
+    if scale is None:
+        scale = projector_scale()
     if not scale > 0:
         raise ValueError(f"scale must be a positive number, got {scale!r}")
+    if scale != 1:
+        _show_page_style(scale)
     size = _BASE_FONT_SIZE * scale
     mpl.rcParams.update(
         {
@@ -77,6 +125,16 @@ def apply_style(scale=1.0):
             "savefig.dpi": 100,
         }
     )
+
+
+def _show_page_style(scale):
+    try:
+        from IPython import get_ipython
+        from IPython.display import HTML, display
+    except ImportError:
+        return
+    if get_ipython() is not None:
+        display(HTML(page_style(scale)))
 
 
 def text_scale():

@@ -1,7 +1,12 @@
-"""Shared test set-up: figures never outlive the test that made them."""
+"""Shared test set-up: figures never outlive the test that made them, and the course
+is tested at its normal size whatever the PROJECTOR setting of the shell."""
+
+import os
 
 import matplotlib
 import pytest
+
+os.environ.pop("PROJECTOR", None)  # also for the kernels nbval starts
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402

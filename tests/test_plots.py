@@ -24,9 +24,12 @@ from helpers.plots import (  # noqa: E402
     fmt,
     live_figure,
     node_names,
+    page_style,
     pin_axis_labels,
     place_point_labels,
+    projector_scale,
     sticky_log_limits,
+    text_scale,
 )
 
 
@@ -112,6 +115,32 @@ def test_apply_style_uses_the_colour_blind_safe_palette():
     apply_style()
     cycle = [mcolors.to_hex(c) for c in mpl.rcParams["axes.prop_cycle"].by_key()["color"]]
     assert cycle[:2] == [COLORS["positive"].lower(), COLORS["negative"].lower()]
+
+
+def test_projector_variable_sets_the_scale(monkeypatch):
+    monkeypatch.delenv("PROJECTOR", raising=False)
+    assert projector_scale() == 1.0
+    monkeypatch.setenv("PROJECTOR", "1.6")
+    assert projector_scale() == 1.6
+    apply_style()
+    assert text_scale() == pytest.approx(1.6)
+    monkeypatch.setenv("PROJECTOR", "")
+    assert projector_scale() == 1.0
+    apply_style()
+
+
+@pytest.mark.parametrize("raw", ["big", "0", "16", "nan", "-1"])
+def test_projector_variable_that_is_not_a_scale_is_named(monkeypatch, raw):
+    monkeypatch.setenv("PROJECTOR", raw)
+    with pytest.raises(ValueError, match=r"PROJECTOR=.*such as 1\.6"):
+        projector_scale()
+
+
+def test_page_style_scales_prose_code_and_controls():
+    style = page_style(1.5)
+    assert "--jp-content-font-size1: 21.0px" in style
+    assert "--jp-code-font-size: 19.5px" in style
+    assert "--jp-widgets-font-size: 19.5px" in style
 
 
 @pytest.mark.parametrize("scale", [0, -1.0, float("nan")])

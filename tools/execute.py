@@ -10,6 +10,7 @@ the notebooks rebuild their widgets when run.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -41,6 +42,8 @@ def main(argv):
                 str(path),
             ],
             check=True,
+            # The saved outputs are the course at its normal size, whatever the room.
+            env={k: v for k, v in os.environ.items() if k != "PROJECTOR"},
         )
         tidy(path)
     # Where slides start depends on the outputs (a live demo gets a slide of its own).

@@ -7,11 +7,14 @@ notebook) two settings that fit:
 - ``apply_style(1.6)`` on a 1920 × 1080 projector, the file browser open;
 - ``apply_style(1.3)`` on a 1280 × 800 projector, the side bar closed.
 
-For each notebook with a dashboard and each setting, a copy of the notebook
-with ``apply_style()`` replaced is run in Lab at that screen size. It fails if
+Both are switched with one setting, the PROJECTOR environment variable,
+which the notebooks' ``apply_style()`` reads. For each notebook with a
+dashboard and each setting, a copy of the notebook that sets PROJECTOR in its
+kernel before ``apply_style()`` is run in Lab at that screen size. It fails if
 a cell shows an error, if a figure, diagram or row of controls reaches past
-the right edge of its output (Lab would cut it off), or if a diagram's label
-does not fit its diagram or unit.
+the right edge of its output (Lab would cut it off), if a diagram's label
+does not fit its diagram or unit, or if prose, code, slider labels and
+readouts, or the text under a figure are not enlarged with the figures.
 """
 
 from __future__ import annotations
@@ -39,7 +42,8 @@ STYLE_CALL = "apply_style()"
 
 
 def projector_copy(notebook, scale):
-    """``notebook`` with its ``apply_style()`` call made ``apply_style(scale)``, in build/."""
+    """``notebook`` with PROJECTOR=``scale`` set in its kernel before its ``apply_style()``
+    call, as ``PROJECTOR=1.6 make lab`` would set it, in build/."""
     data = json.loads(notebook.read_text(encoding="utf-8"))
     replaced = 0
     for cell in data["cells"]:
@@ -47,7 +51,8 @@ def projector_copy(notebook, scale):
             continue
         source = "".join(cell["source"])
         if STYLE_CALL in source:
-            cell["source"] = source.replace(STYLE_CALL, f"apply_style({scale})")
+            setting = f'import os\n\nos.environ["PROJECTOR"] = "{scale}"\n'
+            cell["source"] = source.replace(STYLE_CALL, f"{setting}{STYLE_CALL}")
             replaced += 1
     if replaced != 1:
         pytest.fail(
@@ -65,6 +70,24 @@ def projector_copy(notebook, scale):
 def _fresh_copies():
     shutil.rmtree(COPIES, ignore_errors=True)
     yield
+
+
+# Each kind of text a class reads: its size in the page, and its size without projector mode.
+_TEXT_SIZES = r"""
+() => {
+  const px = (sel) => {
+    const e = [...document.querySelectorAll(sel)].find((x) => x.getClientRects().length);
+    return e ? parseFloat(getComputedStyle(e).fontSize) : null;
+  };
+  return {
+    'prose': [px('.jp-RenderedMarkdown p'), 14],
+    'code': [px('.jp-CodeCell .cm-content'), 13],
+    'a slider label': [px('.widget-slider .widget-label'), 13],
+    'a slider readout': [px('.widget-readout'), 13],
+    'the text under a figure': [px('.widget-html-content'), 13],
+  };
+}
+"""
 
 
 def test_course_has_notebooks():
@@ -89,10 +112,18 @@ def test_dashboards_fit_the_projector(notebook, setting, lab_server, browser):
         census = lab.widget_census(page)
         too_wide = lab.output_overflow(page)
         labels = lab.diagram_overflow(page)
+        small = [
+            f"no {what} on the page"
+            if size is None
+            else f"{what} is {size:.1f} px, not {base} × {s['scale']}"
+            for what, (size, base) in page.evaluate(_TEXT_SIZES).items()
+            if size is None or size < 0.95 * base * s["scale"]
+        ]
         found = [
             *(f"cell {e['cell']}: {e['text']}" for e in problems),
             *too_wide,
             *labels,
+            *small,
         ]
         if not census["canvases"] + census["scenes"]:
             found.append("no figure or diagram on the page: nothing was checked")
