@@ -143,6 +143,16 @@ class Dashboard:
             description="Reset", icon="undo", tooltip="Back to the starting values"
         )
         self.reset_button.on_click(lambda _button: self.reset())
+        # The state as one line, to copy and hand out, and to load one handed out.
+        self.state_box = widgets.Text(
+            description="state",
+            style={"description_width": "3em"},
+            layout=widgets.Layout(width="34em"),
+        )
+        self.load_button = widgets.Button(
+            description="Load", tooltip="Set the controls to the state in the box"
+        )
+        self.load_button.on_click(lambda _button: self._load_from_box())
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         self._widget = None
@@ -210,6 +220,7 @@ class Dashboard:
         self._details_box.layout.display = "none"
         self.description = description or ""
         self.readout.value = _as_html(self.description)
+        self.state_box.value = self.state()
         self.message.value = self._message
         for scene in self.scenes:
             scene.flush()
@@ -260,9 +271,15 @@ class Dashboard:
         return " ".join(f"{name}={_short(value)}" for name, value in self.values().items())
 
     def load(self, line):
-        """Restore a line made by :meth:`state`; names not given keep their value."""
+        """Set the controls to a line made by :meth:`state` (``w1=0.5 lr=0.02``; spaces
+        around ``=`` are fine) and make it the starting point that Reset returns to.
+
+        Names not given keep their value. A value a control cannot take (outside
+        its slider's range, not one of its choices, not a number) raises a
+        ValueError that names the control and what it can take; nothing changes.
+        """
         values = {}
-        for token in re.split(r"[\s,;]+", line.strip()):
+        for token in re.split(r"[\s,;]+", re.sub(r"\s*=\s*", "=", str(line).strip())):
             if not token:
                 continue
             name, sep, text = token.partition("=")
@@ -271,15 +288,34 @@ class Dashboard:
                     f"cannot read {token!r}: expected name=value with a name among "
                     f"{', '.join(self.controls)}"
                 )
-            current = self.controls[name].value
-            if isinstance(current, str):
-                values[name] = text
-                continue
-            try:
-                values[name] = type(current)(float(text))
-            except ValueError:
-                raise ValueError(f"cannot read {token!r}: {text!r} is not a number") from None
+            values[name] = _read_value(name, self.controls[name], text)
+        proposed = {**self.values(), **values}
+        for name, value in values.items():
+            lo, hi = self.load_range(name, proposed)
+            if lo is not None and not lo <= value <= hi:  # also refuses nan
+                raise ValueError(
+                    f"{name}={_short(value)} is outside its slider's range, {fmt(lo)} to {fmt(hi)}"
+                )
         self.update(**values)
+        self.defaults = self.values()
+
+    def load_range(self, name, values):
+        """The range :meth:`load` accepts for control ``name`` when the others take
+        ``values``: its slider's range (None for a control of choices). A dashboard
+        whose ranges depend on each other overrides it."""
+        control = self.controls[name]
+        if getattr(control, "options", None) is not None:
+            return None, None
+        return control.min, control.max
+
+    def _load_from_box(self):
+        try:
+            self.load(self.state_box.value)
+        except ValueError as exc:
+            self.message.value = (
+                '<div role="alert" style="padding:0.3em 0.6em;border-left:4px solid #D55E00;'
+                f'background:#FFF3E8"><b>Not loaded.</b> {html.escape(str(exc))}</div>'
+            )
 
     # -- display ------------------------------------------------------------
 
@@ -313,8 +349,9 @@ class Dashboard:
             # A row too long for the page wraps, rather than squeezing its sliders.
             wrap = widgets.Layout(flex_flow="row wrap")
             rows = [widgets.HBox(list(row), layout=wrap) for row in self.control_rows()]
+            share = widgets.HBox([self.state_box, self.load_button], layout=wrap)
             self._widget = widgets.VBox(
-                [*rows, self.message, figure, self.readout, self._details_box]
+                [*rows, self.message, figure, self.readout, share, self._details_box]
             )
         return self._widget
 
@@ -322,6 +359,35 @@ class Dashboard:
         bundle = self.widget._repr_mimebundle_(**kwargs)
         bundle["text/plain"] = self.description
         return bundle
+
+
+def _read_value(name, control, text):
+    """``text`` as a value ``control`` can take, or a ValueError that says what it can take."""
+    options = getattr(control, "options", None)
+    if options is not None:  # a dropdown or a slider of choices
+        labels = [o[0] if isinstance(o, tuple) else str(o) for o in options]
+        values = [o[1] if isinstance(o, tuple) else o for o in options]
+        for label, value in zip(labels, values):
+            if text == label or (not isinstance(value, str) and _same_number(text, value)):
+                return value
+        shown = labels if len(labels) <= 8 else [*labels[:3], "…", *labels[-3:]]
+        raise ValueError(f"{name}={text} is not one of its choices: {', '.join(shown)}")
+    try:
+        number = float(text)
+    except ValueError:
+        raise ValueError(f"cannot read {name}={text}: {text!r} is not a number") from None
+    if isinstance(control.value, int) and np.isfinite(number):
+        if number != int(number):
+            raise ValueError(f"{name}={text}: {name} takes whole numbers")
+        return int(number)
+    return number
+
+
+def _same_number(text, value):
+    try:
+        return float(text) == float(value)
+    except (TypeError, ValueError):
+        return False
 
 
 def _short(value):

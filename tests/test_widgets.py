@@ -1,5 +1,6 @@
 """helpers.widgets: the one update path, error routing, the sliders and PredictFirst."""
 
+import re
 import warnings
 
 import matplotlib
@@ -131,6 +132,48 @@ def test_load_explains_a_bad_line(toy, line, says):
         toy.load(line)
 
 
+def test_load_takes_spaces_around_the_equals_sign(toy):
+    toy.load("w = 0.5   y= 2")
+    assert toy.values()["w"] == 0.5 and toy.values()["y"] == 2.0
+
+
+@pytest.mark.parametrize(
+    ("line", "says"),
+    [
+        ("w=5", "w=5 is outside its slider's range, −2 to 2"),
+        ("w=nan", "outside its slider's range"),
+        ("lr=0.065", "lr=0.065 is not one of its choices"),
+        ("mode=c", "mode=c is not one of its choices: a, b"),
+    ],
+)
+def test_load_refuses_what_a_control_cannot_take_and_changes_nothing(toy, line, says):
+    before = toy.values()
+    with pytest.raises(ValueError, match=re.escape(says)):
+        toy.load(line)
+    assert toy.values() == before  # not clamped, not half-loaded
+
+
+def test_reset_returns_to_the_loaded_start(toy):
+    toy.load("w=0.5 lr=0.01")
+    toy.update(w=-1.0, mode="b")
+    toy.reset()
+    assert toy.values() == {"w": 0.5, "y": 4.0, "lr": 0.01, "mode": "a"}
+
+
+def test_the_state_box_shows_the_state_and_loads_one_without_code(toy):
+    toy.update(w=-0.35)
+    assert toy.state_box.value == toy.state() == "w=-0.35 y=4 lr=0.05 mode=a"
+    other = Toy()
+    other.state_box.value = toy.state_box.value  # copied from one dashboard to another
+    other.load_button.click()
+    assert other.values() == toy.values()
+    other.state_box.value = "w=9"
+    other.load_button.click()  # a bad line is said on the dashboard, not raised
+    assert "w=9 is outside its slider" in other.message.value
+    assert other.values() == toy.values()
+    assert other.state_box in other.widget.children[-2].children
+
+
 # -- errors become messages, never tracebacks -----------------------------------------
 
 
@@ -181,8 +224,9 @@ def test_widget_holds_controls_figure_and_readout(toy):
     box = toy.widget
     assert isinstance(box, widgets.VBox)
     rows = [c for c in box.children if isinstance(c, widgets.HBox)]
-    assert [len(r.children) for r in rows] == [3, 1, 1]
-    assert rows[-1].children == (toy.reset_button,)
+    assert [len(r.children) for r in rows] == [3, 1, 1, 2]
+    assert rows[-2].children == (toy.reset_button,)
+    assert rows[-1].children == (toy.state_box, toy.load_button)
     assert toy.readout in box.children
     assert toy.widget is box  # made once
 

@@ -442,6 +442,11 @@ class LearningRateExplorer(Dashboard):
             self._set_step_range(int(values["epochs"]))
         super().update(**values)
 
+    def load_range(self, name, values):
+        if name == "step":  # any step of the run being loaded
+            return 0, int(values["epochs"])
+        return super().load_range(name, values)
+
     def control_rows(self):
         c = self.controls
         return [
