@@ -59,7 +59,7 @@ _BASE_FONT_SIZE = 10.0
 PROJECTOR_VARIABLE = "PROJECTOR"
 
 #: JupyterLab's text sizes (px) that projector mode scales: prose, code, widgets (slider
-#: labels, readouts, the text under each figure) and the interface around them.
+#: labels, readouts, the text with each figure) and the interface around them.
 _PAGE_SIZES = {
     "--jp-content-font-size1": 14,
     "--jp-code-font-size": 13,

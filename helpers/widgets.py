@@ -350,8 +350,10 @@ class Dashboard:
             wrap = widgets.Layout(flex_flow="row wrap")
             rows = [widgets.HBox(list(row), layout=wrap) for row in self.control_rows()]
             share = widgets.HBox([self.state_box, self.load_button], layout=wrap)
+            # The description just under the controls: in sight while a slider moves,
+            # even where the figure runs below the bottom of the screen.
             self._widget = widgets.VBox(
-                [*rows, self.message, figure, self.readout, share, self._details_box]
+                [*rows, self.message, self.readout, figure, share, self._details_box]
             )
         return self._widget
 

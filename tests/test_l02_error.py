@@ -136,10 +136,21 @@ def test_parabola_is_the_helpers_error_centred_on_the_target(dash):
 
 def test_miss_bar_and_tangent(dash):
     mx, my = xy(dash.miss)
-    assert list(mx) == pytest.approx([4.0, Y_HAT]) and list(my) == [0.0, 0.0]
+    assert list(mx) == pytest.approx([4.0, Y_HAT])
+    # just under E = 0, inside the frame
+    assert my[0] == my[1] and dash.ax_y.get_ylim()[0] < my[0] < 0
     tx, ty = xy(dash.tangent)
     assert (ty[1] - ty[0]) / (tx[1] - tx[0]) == pytest.approx(Y_HAT - 4.0)
-    assert np.mean(tx) == pytest.approx(Y_HAT) and np.mean(ty) == pytest.approx(E_EXAMPLE)
+    # through the point, and stopped at E = 0: it never crosses the miss bar
+    assert np.interp(Y_HAT, tx, ty) == pytest.approx(E_EXAMPLE)
+    assert min(ty) == pytest.approx(0.0, abs=1e-12) and min(ty) > my[0]
+
+
+def test_the_tangent_never_goes_below_zero(dash):
+    for y_hat_target in (-15.0, 3.9, 4.0, 4.1, 19.0):
+        dash.update(y=y_hat_target)
+        tx, ty = xy(dash.tangent)
+        assert min(ty) >= -1e-9 and tx[0] <= tx[1]
 
 
 def test_weight_curve_is_recomputed_with_the_helpers(dash):
@@ -334,7 +345,9 @@ def error_view(d):
     assert_shows(title, "(y =", y, 4)
     assert point_of(d.point_y) == pytest.approx((y_hat, E), rel=REL, abs=1e-12)
     xs, ys = np.asarray(d.tangent.get_xydata(), dtype=float).T
-    assert (ys[1] - ys[0]) / (xs[1] - xs[0]) == pytest.approx(y_hat - y, rel=1e-6, abs=1e-9)
+    if xs[1] > xs[0]:
+        assert (ys[1] - ys[0]) / (xs[1] - xs[0]) == pytest.approx(y_hat - y, rel=1e-6, abs=1e-9)
+    assert min(ys) >= -1e-9 * max(1.0, E)
     assert list(d.miss.get_xdata()) == pytest.approx([y, y_hat], rel=REL)
 
     chosen = values["curve"]

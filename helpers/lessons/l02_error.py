@@ -97,7 +97,7 @@ class ErrorDashboard(Dashboard):
 
         (self.parabola,) = ax_y.plot([], [], color=COLORS["positive"], lw=2)
         (self.miss,) = ax_y.plot([], [], color=COLORS["negative"], lw=4, solid_capstyle="butt")
-        (self.tangent,) = ax_y.plot([], [], color=COLORS["gradient"], lw=2)
+        (self.tangent,) = ax_y.plot([], [], color=COLORS["gradient"], lw=2, ls="--")
         (self.point_y,) = ax_y.plot([], [], "o", color="black", ms=7, zorder=5)
         ax_y.legend(
             [self.miss, self.tangent],
@@ -137,12 +137,16 @@ class ErrorDashboard(Dashboard):
         ):
             self.parabola.set_data(grid, parabola)  # unchanged, it is not repainted
         self.point_y.set_data([y_hat], [E])
-        self.miss.set_data([y, y_hat], [0.0, 0.0])
-        reach = 0.2 * half
-        self.tangent.set_data(
-            [y_hat - reach, y_hat + reach], [E - slope * reach, E + slope * reach]
-        )
         top = nice_ceiling(parabola.max() * 1.08)
+        # The miss just below E = 0, and the tangent stopped where it reaches E = 0:
+        # the two never cross, and the tangent never shows a negative error.
+        self.miss.set_data([y, y_hat], [-0.025 * top] * 2)
+        xs = np.array([y_hat - 0.2 * half, y_hat + 0.2 * half])
+        if slope > 0:  # the tangent falls to the left, to E = 0 at ŷ − E/slope
+            xs[0] = max(xs[0], y_hat - E / slope)
+        elif slope < 0:  # and to the right
+            xs[1] = min(xs[1], y_hat - E / slope)
+        self.tangent.set_data(xs, E + slope * (xs - y_hat))
         self.ax_y.set_xlim(grid[0], grid[-1])
         self.ax_y.set_ylim(-0.05 * top, top)
         self.ax_y.set_title(f"E = ½(ŷ − y)² = {fmt(E, 5)}   (y = {fmt(y)})")

@@ -383,7 +383,7 @@ class FirstStepDashboard(Dashboard):
 
     Next / Back / Restart (or :meth:`next`, :meth:`back`, :meth:`restart` in
     code) walk through :data:`STAGES`; the diagram reveals each stage's
-    numbers and the text under it spells them out. ``stage`` is the current
+    numbers and the text with it spells them out. ``stage`` is the current
     stage's number and ``description`` its text.
     """
 

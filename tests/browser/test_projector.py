@@ -14,7 +14,7 @@ kernel before ``apply_style()`` is run in Lab at that screen size. It fails if
 a cell shows an error, if a figure, diagram or row of controls reaches past
 the right edge of its output (Lab would cut it off), if a diagram's label
 does not fit its diagram or unit, or if prose, code, slider labels and
-readouts, or the text under a figure are not enlarged with the figures.
+readouts, or the text with a figure are not enlarged with the figures.
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ _TEXT_SIZES = r"""
     'code': [px('.jp-CodeCell .cm-content'), 13],
     'a slider label': [px('.widget-slider .widget-label'), 13],
     'a slider readout': [px('.widget-readout'), 13],
-    'the text under a figure': [px('.widget-html-content'), 13],
+    'the text with a figure': [px('.widget-html-content'), 13],
   };
 }
 """
