@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 import traceback
 import warnings
 
@@ -132,7 +133,7 @@ class Dashboard:
         self.description = ""
         self.last_error = None
         self._message = ""
-        self._busy = False
+        self._updating = None  # the thread setting controls in update(), see _busy
         self.readout = widgets.HTML(layout=widgets.Layout(margin="0 0 0 1em"))
         self.message = widgets.HTML()
         self.details = widgets.Output()
@@ -157,6 +158,9 @@ class Dashboard:
             control.observe(self._on_change, names="value")
         self._widget = None
         self._painter = Painter(self.fig) if self.fig is not None else None
+        # JupyterLab may send widget messages on kernel subshells, which the kernel
+        # handles in threads of their own: one change at a time, figure included.
+        self._lock = self._painter.lock if self._painter is not None else threading.RLock()
         self._steady_limits = {}  # axes -> y limits kept by steady_log_ylim
 
     # -- the one update path ------------------------------------------------
@@ -172,26 +176,29 @@ class Dashboard:
             raise ValueError(
                 f"unknown controls {unknown}: this dashboard has {sorted(self.controls)}"
             )
-        self._busy = True
-        try:
-            for name, value in values.items():
-                self.controls[name].value = value
-        finally:
-            self._busy = False
-        self.refresh()
+        with self._lock:
+            self._busy = True
+            try:
+                for name, value in values.items():
+                    self.controls[name].value = value
+            finally:
+                self._busy = False
+            self.refresh()
 
     def reset(self):
         """Back to the values the dashboard started with, and to the same picture."""
-        self._steady_limits.clear()
-        self.update(**self.defaults)
+        with self._lock:
+            self._steady_limits.clear()
+            self.update(**self.defaults)
 
     def live(self, *artists):
-        """Declare the artists that :meth:`redraw` changes, as ``animated`` does for
-        blitting in matplotlib: they are repainted over the kept picture from the
-        first move on, instead of joining it (and costing a new picture) when they
-        first change or appear. Optional: the painter finds changed artists anyway."""
+        """Declare the artists that :meth:`redraw` changes at almost every step (a curve,
+        a dot, an arrow, a readout), as ``animated`` does for blitting in matplotlib.
+        A step that changes only these (and what lies over them) redraws them over a
+        kept picture of the rest (:class:`~helpers.painter.Painter`); a change to
+        anything else costs one full draw. Without it every step is a full draw."""
         if self._painter is not None:
-            self._painter.add_moving(*artists)
+            self._painter.add_live(*artists)
 
     def steady_log_ylim(self, ax, lo, hi, **kwargs):
         """Set a log axis's y limits to whole decades showing ``lo``..``hi``, kept from
@@ -208,6 +215,10 @@ class Dashboard:
 
     def refresh(self):
         """Recompute from the current values and redraw the figure in place."""
+        with self._lock:
+            self._refresh()
+
+    def _refresh(self):
         self._message = ""
         try:
             with warnings.catch_warnings(), np.errstate(all="raise", under="ignore"):
@@ -246,6 +257,16 @@ class Dashboard:
             '<div role="status" style="padding:0.3em 0.6em;border-left:4px solid #D55E00;'
             f'background:#FFF3E8">{html.escape(text)}</div>'
         )
+
+    @property
+    def _busy(self):
+        """Whether this thread is setting controls as part of one change (update()
+        refreshes once at the end). Another thread's change still refreshes, after it."""
+        return self._updating == threading.get_ident()
+
+    @_busy.setter
+    def _busy(self, value):
+        self._updating = threading.get_ident() if value else None
 
     def _on_change(self, _change):
         if not self._busy:

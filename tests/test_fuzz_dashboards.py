@@ -14,13 +14,13 @@ import xml.etree.ElementTree as ET
 
 import ipywidgets as widgets
 import matplotlib
-import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from pixels import differing  # noqa: E402
 
 from helpers.lessons import all_dashboards  # noqa: E402
 
@@ -59,15 +59,10 @@ def assert_sound(dashboard, values):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         dashboard.update(**values)
-        if dashboard.fig is not None:
-            canvas = dashboard.fig.canvas
-            painted = np.asarray(canvas.buffer_rgba()).copy()
-            canvas.draw()
+        # What the painter left on the canvas is exactly what a full render draws.
+        differ = differing(dashboard.fig) if dashboard.fig is not None else 0
     assert dashboard.last_error is None, f"{values}: {dashboard.last_error!r}"
-    if dashboard.fig is not None:
-        # What the painter drew over its picture is exactly what a full render draws.
-        differ = (painted != np.asarray(canvas.buffer_rgba())).any(axis=-1)
-        assert not differ.any(), f"{values}: {differ.sum()} pixels differ from a full render"
+    assert not differ, f"{values}: {differ} pixels differ from a full render"
     for scene in dashboard.scenes:
         # The page holds the diagram of these values, as well-formed markup.
         assert scene.widget.value == scene.markup(), values

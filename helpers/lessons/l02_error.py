@@ -115,6 +115,7 @@ class ErrorDashboard(Dashboard):
         ax_w.set_ylabel("error E")
 
         super().__init__(controls, fig)
+        self.live(self.miss, self.tangent, self.point_y, self.curve, self.best, self.point_w)
         self.refresh()
 
     def redraw(self, **values):

@@ -150,6 +150,7 @@ class SlopeDashboard(Dashboard):
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", frameon=False)
         self._curve_key = None
         super().__init__(controls, fig)
+        self.live(self.curve, self.tangent, self.point, self.title)
         self.refresh()
 
     def redraw(self, **values):
@@ -240,6 +241,7 @@ class StepDashboard(Dashboard):
         # curve is not would move under the student's eyes with every step.
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", frameon=False)
         super().__init__(controls, fig)
+        self.live(self.curve, self.lowest, self.start, self.landing, self.arrow)
         self.refresh()
 
     def redraw(self, **values):

@@ -258,6 +258,7 @@ class SurfaceDashboard(Dashboard):
         self.surface_computations = 0  # how often the contours were recomputed (tests read it)
         self.arrow_scale = 1.0
         super().__init__(controls, fig)
+        self.live(self.marker, self.arrow, self.side_text)
         self.refresh()
 
     def _draw_surface(self, layers, a_name, b_name):

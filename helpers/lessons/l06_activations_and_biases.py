@@ -188,6 +188,7 @@ class ActivationCurveDashboard(Dashboard):
         ax.legend(loc="upper left", frameon=False)
         self.title = ax.set_title("")
         super().__init__(controls, fig)
+        self.live(self.f_line, self.slope_line, self.cursor, self.marker, self.title)
         self.refresh()
 
     def redraw(self, z, activation):
@@ -278,6 +279,7 @@ class ReluNetworkDashboard(Dashboard):
         ax_f.set_xlabel("z")
         self.f_title = ax_f.set_title("")
         super().__init__(controls, [scene, fig], columns=3)
+        self.live(self.f_line, self.points, *self.point_labels)
         self.refresh()
 
     def layers_for(self, values):

@@ -219,6 +219,7 @@ class GradientFlowDashboard(Dashboard):
         )
         self.norms = np.array([])
         super().__init__(controls, fig)
+        self.live(self.line, self.clipped, self.title)
         self.refresh()
 
     def layers_for(self, depth, scale):
@@ -350,6 +351,7 @@ class XorDashboard(Dashboard):
         )
         self.axes = axes
         super().__init__(controls, fig)
+        self.live(*self.images, self.cursor, *self.titles)
         self.refresh()
 
     def control_rows(self):

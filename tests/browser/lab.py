@@ -12,7 +12,7 @@ Reusable machinery for ``tests/browser`` and ``benchmarks/bench_latency.py``:
   (sync API), headless, with a fresh profile and :data:`INIT_SCRIPT`, which
   timestamps key presses and figure draws: a drawImage into an ipympl
   canvas, or a new diagram in a ``.bp-scene`` (:class:`helpers.diagram.Scene`).
-- :func:`open_notebook`, :func:`run_all_cells`, :func:`cell_problems`,
+- :func:`open_notebook`, :func:`run_all_cells`, :func:`execute`, :func:`cell_problems`,
   :func:`choose_slider`, :func:`snapshot`, :func:`figures_changed`, :func:`press_and_wait`,
   :func:`measure_latency`, :func:`screenshot`, :func:`close_notebook`.
 
@@ -100,11 +100,14 @@ USER_SETTINGS = {
 INIT_SCRIPT = r"""
 (() => {
   if (window.__labProbe) return;
-  const probe = { keydowns: [], draws: [] };
+  const probe = { keydowns: [], draws: [], pointers: [] };
   window.__labProbe = probe;
   window.addEventListener('keydown', (e) => {
     probe.keydowns.push({ t: performance.now(), key: e.key });
   }, true);
+  for (const type of ['pointerdown', 'pointerup']) {
+    window.addEventListener(type, () => probe.pointers.push({ t: performance.now(), type }), true);
+  }
   const original = CanvasRenderingContext2D.prototype.drawImage;
   CanvasRenderingContext2D.prototype.drawImage = function (...args) {
     const c = this.canvas;
@@ -531,6 +534,33 @@ def run_all_cells(page, notebook_path: str, *, timeout: float = 120.0) -> dict:
         return time.monotonic() - quiet_since[0] >= 0.5
 
     return _poll(page, notebook_path, done, f"running all cells of {notebook_path}", timeout)
+
+
+def execute(page, notebook_path: str, code: str) -> str:
+    """Run ``code`` in the notebook's kernel, as a cell would but without showing it;
+    return what it printed. Raises LabError with the kernel's error, if any."""
+    out = page.evaluate(
+        "async ([path, code]) => {"
+        + _FIND_PANEL
+        + r"""
+        const panel = findPanel(path);
+        const kernel = panel.sessionContext.session.kernel;
+        const future = kernel.requestExecute({ code, store_history: false });
+        const out = [];
+        let error = null;
+        future.onIOPub = (msg) => {
+          const t = msg.header.msg_type;
+          if (t === 'stream') out.push(msg.content.text);
+          else if (t === 'error') error = msg.content.ename + ': ' + msg.content.evalue;
+        };
+        await future.done;
+        return { out: out.join(''), error };
+      }""",
+        [notebook_path, code],
+    )
+    if out["error"]:
+        raise LabError(f"the kernel raised {out['error']} running:\n{code}")
+    return out["out"]
 
 
 def cell_problems(page, notebook_path: str) -> dict:
