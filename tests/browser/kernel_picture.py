@@ -82,8 +82,14 @@ def _png(data: str) -> np.ndarray:
 def compare(page, path: str, cell: int, name: str) -> Comparison:
     """The canvas in cell ``cell`` against a full render of ``name``'s figure."""
     url = page.evaluate(_CANVAS, cell)
-    if not url:
-        raise lab.LabError(f"{name}: no canvas in cell {cell}")
+    # A canvas being resized has no pixels for a moment ("data:,"): wait for them.
+    for _ in range(50):
+        if url is None or url.split(",", 1)[1]:
+            break
+        page.wait_for_timeout(100)
+        url = page.evaluate(_CANVAS, cell)
+    if not url or not url.split(",", 1)[1]:
+        raise lab.LabError(f"{name}: no canvas with pixels in cell {cell}")
     shown = _png(url.split(",", 1)[1])
     full = _png(lab.execute(page, path, _RENDER.format(name=name)).strip())
     if shown.shape != full.shape:
