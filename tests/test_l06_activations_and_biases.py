@@ -31,6 +31,7 @@ from helpers.lessons.l06_activations_and_biases import (
     dead_units,
     draft_backprop,
     from_values,
+    repair_cases,
     training_steps,
     values_of,
     with_dead_units,
@@ -293,6 +294,49 @@ def test_with_dead_units_switches_off_the_last_unit_of_every_layer(seed):
         assert np.asarray(z).ravel()[-1] <= -1.0
         assert np.array_equal(before.W, after.W)
         assert np.array_equal(before.b[:-1], after.b[:-1])
+
+
+def _repair(hidden_slope="Zh", outer_slope=True, transpose=True):
+    """A repaired backward pass, or one with one of the usual wrong repairs."""
+
+    def backprop(x, y, p):
+        Zh, H, Zo, Yhat = buggy.feed_forward(x, p)
+        Eo = (Yhat - y) * (buggy.relu_prime(Zo) if outer_slope else 1.0)
+        back = Eo @ (p["Wo"].T if transpose else p["Wo"])
+        slope = {"Zh": buggy.relu_prime(Zh), "Zo": buggy.relu_prime(Zo), None: 1.0}[hidden_slope]
+        Eh = back * slope
+        return {"Wh": x.T @ Eh, "bh": Eh.sum(axis=0), "Wo": H.T @ Eo, "bo": Eo.sum(axis=0)}
+
+    return backprop
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        {"hidden_slope": "Zo"},  # the output's slope at the hidden layer
+        {"hidden_slope": None},  # no slope at the hidden layer
+        {"outer_slope": False},  # no slope at the outputs
+        {"outer_slope": False, "hidden_slope": None},
+        {"transpose": False},  # back along Wo instead of Wo.T
+    ],
+)
+def test_check_repair_tells_every_usual_wrong_repair_from_the_right_one(wrong):
+    assert check_repair(_repair()).ok is True
+    feedback = check_repair(_repair(**wrong))
+    assert feedback.ok is False, feedback.message
+    assert "Correct" not in feedback.message
+
+
+def test_repair_cases_differ_in_which_units_are_on():
+    cases = repair_cases(EX)
+    patterns = set()
+    for _what, net in cases:
+        trace = forward(net.layers, net.x, "relu")
+        patterns.add(tuple(bool(v) for z in trace.z for v in np.asarray(z).ravel() > 0))
+        assert all(np.abs(np.asarray(z)).min() > 0.05 for z in trace.z) or _what.startswith("the")
+    assert len(patterns) >= 3
+    # on some case the two layers' slopes differ where they line up
+    assert any(p[:2] != p[2:] for p in patterns)
 
 
 def test_check_repair():

@@ -542,18 +542,50 @@ def check_repair(backprop_fn, example=RELU_EXAMPLE):
         )
     if not result.passed:
         return Feedback(False, f"Not yet. The gradient check says: {result.message}")
-    # Every unit of the example may be alive, where relu′ = 1 hides a missing slope.
-    dead = buggy.gradient_check(backprop_fn, with_dead_units(example))
-    if not dead.passed:
-        return Feedback(
-            False,
-            "Not yet. On this network your function passes, but every unit here is "
-            "alive, so relu′ is 1 everywhere. With the last hidden and the last output "
-            f"unit switched off (z < 0) the gradient check says: {dead.message} "
-            "Does every error pass through its unit's slope, relu′(Z)?",
-        )
+    # On one network a wrong backward pass can give the right numbers: where every
+    # unit is alive relu′ is 1, and where the same units are on in both layers
+    # relu′(Zo) equals relu′(Zh). The networks below differ in which units are on.
+    for what, other in repair_cases(example):
+        check = buggy.gradient_check(backprop_fn, other)
+        if not check.passed:
+            return Feedback(
+                False,
+                f"Not yet. On this network your function passes, but on {what} the "
+                f"gradient check says: {check.message} Does every error pass through the "
+                "slope of its own layer, relu′(Zo) at the outputs and relu′(Zh) at the "
+                "hidden units?",
+            )
     return Feedback(
         True,
-        f"Correct: the gradient check {result.message} It passes too with a "
-        "hidden and an output unit switched off.",
+        f"Correct: the gradient check {result.message} It passes too on "
+        f"{len(repair_cases(example))} other networks, with other units switched off.",
     )
+
+
+def repair_cases(example, random=4):
+    """Networks on which a repaired backward pass must pass too, as ``(what, network)``:
+    ``example`` with units switched off in different places, and ``random`` seeded
+    networks of its shape whose every z is clear of ReLU's kink at 0."""
+    cases = [
+        (
+            "the same network with its last hidden and output units switched off",
+            with_dead_units(example),
+        ),
+        ("the same network with h1 switched off (w1 = −0.5)", example.with_weights(w1=-0.5)),
+    ]
+    rng = np.random.default_rng(6)
+    x = np.asarray(example.x, dtype=float)
+    while len(cases) < 2 + random:
+        layers = [
+            Layer(rng.normal(0, 1, L.W.shape), rng.normal(0, 0.5, L.W.shape[1]))
+            for L in example.layers
+        ]
+        trace = forward(layers, x, example.activation)
+        if all(np.abs(np.asarray(z)).min() > 0.05 for z in trace.z):
+            cases.append(
+                (
+                    f"a random network (seed 6, draw {len(cases) - 1})",
+                    replace(example, layers=layers),
+                )
+            )
+    return cases
