@@ -75,6 +75,10 @@ app: $(STAMP)
 student: $(STAMP)
 	$(BIN)/python tools/student.py
 
+# The course website in build/site/ (Jupyter Book 1; MathJax from npm into build/mathjax).
+site: $(DEV_STAMP) npm
+	$(BIN)/python tools/site.py
+
 nav: $(STAMP)
 	$(BIN)/python tools/nav.py
 
