@@ -1,24 +1,32 @@
 # Two commands do all the set-up:
 #   make lab    open the course in JupyterLab
 #   make test   run every test (lint, helpers, notebooks, browser)
-# Each creates the virtual environment it needs in .venv on first use.
+# Each creates the virtual environment it needs in .venv on first use: make lab
+# installs the students' packages (requirements.txt), make test adds the
+# authors' tools (requirements-dev.txt). The course itself is never installed:
+# the notebooks find helpers/ beside their folder (notebooks/helpers.py).
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
 CHROMIUM ?= /usr/bin/chromium
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: lab test test-fast lint notebooks nav bench chromium npm slides app student clean
+.PHONY: lab test test-fast lint notebooks nav bench chromium npm slides app student site clean
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python tools/lab_settings.py
 	touch $(STAMP)
+
+$(DEV_STAMP): $(STAMP) requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $(DEV_STAMP)
 
 # Browser tests drive Debian's Chromium (Playwright cannot download its own here).
 chromium:
@@ -39,17 +47,17 @@ ALLOW_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 lab: $(STAMP)
 	$(BIN)/jupyter lab $(ALLOW_ROOT) notebooks/00_index.ipynb
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check helpers tests tools benchmarks notebooks
 	$(BIN)/ruff format --check helpers tests tools benchmarks notebooks
 
-test: $(STAMP) chromium npm lint
+test: $(DEV_STAMP) chromium npm lint
 	$(BIN)/python tools/nav.py --check
 	$(BIN)/python tools/slide_meta.py --check
 	$(BIN)/python -m pytest tests notebooks $(NBVAL) -p no:cacheprovider
 
 # Everything but the browser: quick feedback while writing.
-test-fast: $(STAMP) lint
+test-fast: $(DEV_STAMP) lint
 	$(BIN)/python -m pytest tests notebooks $(NBVAL) -p no:cacheprovider --ignore=tests/browser
 
 # make notebooks NB=notebooks/02_error.ipynb re-runs one notebook.
@@ -68,10 +76,14 @@ app: $(STAMP)
 student: $(STAMP)
 	$(BIN)/python tools/student.py
 
+# The course website in build/site/ (Jupyter Book 1; MathJax from npm into build/mathjax).
+site: $(DEV_STAMP) npm
+	$(BIN)/python tools/site.py
+
 nav: $(STAMP)
 	$(BIN)/python tools/nav.py
 
-bench: $(STAMP) chromium
+bench: $(DEV_STAMP) chromium
 	$(BIN)/python -m benchmarks
 
 clean:

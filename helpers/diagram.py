@@ -18,7 +18,9 @@ draws a fully connected network on a scene.
 
 from __future__ import annotations
 
+import base64
 import html
+import io
 import re
 
 import ipywidgets as widgets
@@ -565,18 +567,35 @@ class Scene:
         xs, ys = zip(*(self.to_data(px, py) for px, py in corners))
         return list(xs), list(ys)
 
+    def png(self):
+        """The scene as a PNG picture (bytes), drawn by :meth:`to_figure`."""
+        buffer = io.BytesIO()
+        self.to_figure().savefig(buffer, format="png", dpi=100)
+        return buffer.getvalue()
+
+    def svg(self):
+        """The scene as a standalone SVG document (a string), drawn by :meth:`to_figure`.
+
+        The same scene gives the same characters on every run (no date, fixed
+        ids), so a notebook's saved picture changes only when the drawing does;
+        text stays text, which can be selected, searched and read out.
+        """
+        buffer = io.StringIO()
+        with mpl.rc_context({"svg.fonttype": "none", "svg.hashsalt": "backprop-course"}):
+            self.to_figure().savefig(buffer, format="svg", dpi=100, metadata=_NO_SVG_METADATA)
+        return buffer.getvalue()[buffer.getvalue().index("<svg") :]
+
     def _repr_mimebundle_(self, **kwargs):
         # Shown on its own (a still drawing) the scene is a picture, which every
         # notebook viewer shows, trusted or not; a dashboard shows its live widget.
-        import base64
-        import io
-
-        buffer = io.BytesIO()
-        self.to_figure().savefig(buffer, format="png", dpi=100)
         return {
-            "image/png": base64.b64encode(buffer.getvalue()).decode("ascii"),
+            "image/png": base64.b64encode(self.png()).decode("ascii"),
             "text/plain": self.summary(),
         }
+
+
+#: Metadata matplotlib would write into an SVG: a date, a version. None of it.
+_NO_SVG_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
 
 
 #: A weighted sum this small against the size of its terms is float round-off.

@@ -9,7 +9,9 @@ in :mod:`helpers.plots`; the lessons' dashboards in ``helpers.lessons``.
 
 from __future__ import annotations
 
+import base64
 import html
+import io
 import re
 import threading
 import traceback
@@ -378,8 +380,41 @@ class Dashboard:
             )
         return self._widget
 
+    def still(self):
+        """The dashboard as it is now, as still pictures: a mime bundle of
+        ``text/html`` (each figure as a PNG, each diagram as an SVG, then the
+        text description) and ``image/png`` (all its views side by side).
+
+        A notebook saved with its outputs keeps these beside the live widget:
+        JupyterLab with a running kernel shows only the widget, while a code
+        host, nbviewer, an HTML export, the course website or a notebook opened
+        before it runs show the picture. Every image is an ``<img>`` (a data
+        URL), which even a sanitized HTML view keeps; the diagram's SVG is the
+        same on every run, its labels' text also in the image's ``alt``.
+        """
+        pictures, pngs = [], []
+        for view in self.views:
+            if isinstance(view, Scene):
+                png, svg = view.png(), view.svg()
+                pictures.append(_img("image/svg+xml", svg.encode(), view.width_px, view.summary()))
+            else:
+                png = _figure_png(view)
+                width = round(view.get_figwidth() * view.dpi)
+                pictures.append(_img("image/png", png, width, "The figure, described below."))
+            pngs.append(png)
+        figure = "".join(
+            f'<div style="display:inline-block;vertical-align:top">{p}</div>' for p in pictures
+        )
+        page = (
+            f'<div class="bp-still">{self._message}<div>{figure}</div>'
+            f"<div>{_as_html(self.description)}</div></div>"
+        )
+        png = pngs[0] if len(pngs) == 1 else _side_by_side(pngs)
+        return {"text/html": page, "image/png": base64.b64encode(png).decode("ascii")}
+
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.widget._repr_mimebundle_(**kwargs)
+        bundle.update(self.still())
         bundle["text/plain"] = self.description
         return bundle
 
@@ -411,6 +446,38 @@ def _same_number(text, value):
         return float(text) == float(value)
     except (TypeError, ValueError):
         return False
+
+
+def _img(mimetype, data, width, alt):
+    source = f"data:{mimetype};base64,{base64.b64encode(data).decode('ascii')}"
+    # As wide as the live figure, narrower where the page is (a phone, a book's column).
+    fit = "max-width:100%;height:auto"
+    return f'<img src="{source}" width="{width}" style="{fit}" alt="{html.escape(alt)}">'
+
+
+def _figure_png(fig):
+    """A PNG of a matplotlib figure as it is now, at its own size.
+
+    No draw event reaches the figure's listeners: to the live canvas (and its
+    painter) this render never happened."""
+    buffer = io.BytesIO()
+    with fig.canvas.callbacks.blocked(signal="draw_event"):
+        fig.savefig(buffer, format="png", dpi=fig.dpi)
+    return buffer.getvalue()
+
+
+def _side_by_side(pngs):
+    """One PNG of several, side by side and aligned at the top, on white."""
+    import matplotlib.image as mpimg
+
+    images = [mpimg.imread(io.BytesIO(png), format="png")[..., :3] for png in pngs]
+    height = max(image.shape[0] for image in images)
+    padded = [
+        np.pad(i, ((0, height - i.shape[0]), (0, 0), (0, 0)), constant_values=1.0) for i in images
+    ]
+    buffer = io.BytesIO()
+    mpimg.imsave(buffer, np.hstack(padded), format="png")
+    return buffer.getvalue()
 
 
 def _short(value):

@@ -345,3 +345,60 @@ def test_player_follows_a_shorter_range():
     player = Player(slider, pace="fast")
     slider.max = 11
     assert player.play.max == 11 and player.play.step == 1
+
+
+# -- the still picture saved beside the widget --------------------------------------------
+
+
+def test_bundle_holds_a_still_picture_beside_the_widget(toy):
+    import base64
+    import io
+
+    from PIL import Image
+
+    toy.update(w=0.5)
+    bundle = toy._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    page = bundle["text/html"]
+    assert page.startswith('<div class="bp-still">')
+    assert page.count("<img ") == 1 and 'src="data:image/png;base64,' in page
+    assert "w = 0.5, y = 4, lr = 0.05, mode a<br>second line" in page
+    image = Image.open(io.BytesIO(base64.b64decode(bundle["image/png"])))
+    assert image.size == (300, 200)  # the figure's own size, at 100 dpi
+
+
+def test_still_picture_shows_the_message_and_is_no_draw_for_the_canvas(toy):
+    toy.update(lr=0.5)
+    drawn = []
+    toy.fig.canvas.mpl_connect("draw_event", drawn.append)
+    page = toy.still()["text/html"]
+    assert "This learning rate makes training diverge." in page
+    assert drawn == []  # the live canvas's listeners never hear of this render
+
+
+def test_still_picture_of_a_diagram_and_a_figure_side_by_side():
+    import base64
+    import io
+
+    from PIL import Image
+
+    from helpers.diagram import Scene
+
+    class Both(Dashboard):
+        def __init__(self):
+            self.scene = Scene(2.0, 1.0, label="A diagram")
+            self.label = self.scene.text(0.5, 0.5, "")
+            fig, _ax = live_figure(3.0, 2.0)
+            super().__init__({"w": weight_slider("w", 0.21)}, [self.scene, fig])
+            self.refresh()
+
+        def redraw(self, w):
+            self.label.set_text(f"w={w:g}")
+            return f"w = {w:g}"
+
+    page = Both().still()
+    assert page["text/html"].count("<img ") == 2
+    assert 'src="data:image/svg+xml;base64,' in page["text/html"]
+    assert 'alt="A diagram: w=0.21"' in page["text/html"]
+    image = Image.open(io.BytesIO(base64.b64decode(page["image/png"])))
+    assert image.size == (200 + 300, 200)

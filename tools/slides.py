@@ -21,14 +21,12 @@ Options as in tools/app.py: 127.0.0.1 only and no token, idle kernels culled.
 from __future__ import annotations
 
 import argparse
-import json
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from app import REPO_ROOT, add_server_arguments, serve, voila_argv  # noqa: E402
+from npm_package import NpmError, ensure, missing  # noqa: E402
 
 #: reveal.js from npm, the release Voilà 0.5.13 bundles.
 REVEAL_VERSION = "6.0.1"
@@ -38,65 +36,19 @@ DEFAULT_PORT = 8867
 REVEAL_FILES = ("dist/reveal.js", "dist/reveal.css", "dist/theme/white.css", "dist/plugin/notes.js")
 
 
-class RevealError(RuntimeError):
-    """reveal.js could not be found or installed; message for humans."""
-
-
-def _installed_version(folder: Path) -> str | None:
-    try:
-        return json.loads((folder / "package.json").read_text())["version"]
-    except (OSError, ValueError, KeyError):
-        return None
-
-
-def _missing(folder: Path) -> list[str]:
-    return [name for name in REVEAL_FILES if not (folder / name).is_file()]
+#: reveal.js could not be found or installed; message for humans.
+RevealError = NpmError
 
 
 def ensure_reveal(prefix: Path = REVEAL_PREFIX, version: str = REVEAL_VERSION) -> Path:
     """The folder of reveal.js ``version`` under ``prefix``, installed with npm if need be."""
-    folder = prefix / "node_modules" / "reveal.js"
-    if _installed_version(folder) == version and not _missing(folder):
-        return folder
-    npm = shutil.which("npm")
-    if npm is None:
-        raise RevealError(
-            f"reveal.js {version} is not in {folder} and npm is not installed: install "
-            "Node.js and npm, or pass --reveal-dir with a copy of the reveal.js package"
-        )
-    prefix.mkdir(parents=True, exist_ok=True)
-    cmd = [
-        npm,
-        "install",
-        "--prefix",
-        str(prefix),
-        "--no-audit",
-        "--no-fund",
-        "--no-save",
-        "--loglevel=error",
-        f"reveal.js@{version}",
-    ]
-    print(f"Installing reveal.js {version} into {prefix} (once)", file=sys.stderr)
-    try:
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
-    except subprocess.TimeoutExpired as e:
-        raise RevealError(f"{' '.join(cmd)} did not finish within 300 s") from e
-    if done.returncode != 0:
-        raise RevealError(
-            f"{' '.join(cmd)} failed with code {done.returncode}:\n{done.stderr.strip()}"
-        )
-    found = _installed_version(folder)
-    if found != version or _missing(folder):
-        raise RevealError(
-            f"npm ran, but {folder} holds reveal.js {found} without {_missing(folder)}"
-        )
-    return folder
+    return ensure("reveal.js", version, prefix, REVEAL_FILES)
 
 
 def check_reveal_dir(folder: Path) -> Path:
-    missing = _missing(folder)
-    if missing:
-        raise RevealError(f"{folder} is not a reveal.js package: no {', '.join(missing)}")
+    absent = missing(folder, REVEAL_FILES)
+    if absent:
+        raise RevealError(f"{folder} is not a reveal.js package: no {', '.join(absent)}")
     return folder
 
 

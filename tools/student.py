@@ -1,6 +1,6 @@
 """Build the student editions: every notebook without its solutions.
 
-    python tools/student.py                # all notebooks -> build/student/
+    python tools/student.py                # all notebooks -> build/student/notebooks/
     python tools/student.py --out DIR notebooks/03_chain_rule_output_weights.ipynb
 
 The convention, the same in every notebook: an exercise is a code cell tagged
@@ -8,11 +8,15 @@ The convention, the same in every notebook: an exercise is a code cell tagged
 "Not done yet"); its solution is the cell(s) tagged ``solution`` right after.
 The student edition drops the solution cells and all outputs, so the student
 runs it fresh.
+
+build/student/ is a whole course folder to hand out: the editions in
+notebooks/ beside the helpers they import (and requirements.txt).
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from pathlib import Path
 
@@ -48,14 +52,30 @@ def build(paths, out):
     return written
 
 
+def course_folder(root):
+    """Make ``root`` a course folder for the editions in ``root/notebooks``: the
+    helpers beside them, the file that lets the notebooks import those, and
+    the students' requirements."""
+    shutil.rmtree(root / "helpers", ignore_errors=True)
+    shutil.copytree(
+        ROOT / "helpers", root / "helpers", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    shutil.copy2(ROOT / "notebooks" / "helpers.py", root / "notebooks" / "helpers.py")
+    shutil.copy2(ROOT / "requirements.txt", root / "requirements.txt")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", type=Path)
-    parser.add_argument("--out", type=Path, default=ROOT / "build" / "student")
+    parser.add_argument("--out", type=Path, help="default: build/student/notebooks")
     args = parser.parse_args(argv)
     paths = args.notebooks or sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-    for target in build(paths, args.out):
+    out = args.out or ROOT / "build" / "student" / "notebooks"
+    for target in build(paths, out):
         print(f"wrote {target}")
+    if args.out is None:
+        course_folder(out.parent)
+        print(f"{out.parent} is a course folder to hand out")
     return 0
 
 

@@ -173,6 +173,16 @@ class LabServer:
         return "\n".join(lines[-n:])
 
 
+def saved_pictures(notebook):
+    """How many outputs of the saved notebook carry a dashboard's still picture."""
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    return sum(
+        "bp-still" in "".join(output.get("data", {}).get("text/html", ""))
+        for cell in cells
+        for output in cell.get("outputs", [])
+    )
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
