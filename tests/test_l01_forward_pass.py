@@ -336,3 +336,21 @@ def forward_pass(d):
         last = text.get_text().splitlines()[-1]
         assert last.strip() == f"= {fmt(shown[unit], 6)}", text.get_text()
     check_edges_drawn(d.diagram, weights)
+
+
+def _touches_edge(png_bytes):
+    """Whether anything is drawn on the outermost pixels of a picture (cut off there)."""
+    import io
+
+    from PIL import Image
+
+    image = np.asarray(Image.open(io.BytesIO(png_bytes)).convert("L"), dtype=int)
+    edges = np.concatenate([image[0], image[-1], image[:, 0], image[:, -1]])
+    return bool((edges < 250).any())
+
+
+def test_the_course_maps_drawing_and_the_dashboard_are_not_cut_off():
+    from helpers.lessons.l00_index import example_figure
+
+    assert not _touches_edge(example_figure().png())
+    assert not _touches_edge(ForwardPassDashboard().scenes[0].png())

@@ -87,7 +87,7 @@ def example_figure(example=WORKED_EXAMPLE, weight_range=WEIGHT_RANGE):
     ``weight_range`` is the |w| drawn at full width: the weight sliders' end.
     """
     scene = Scene(
-        6.0, 2.8, xlim=(-0.1, 1.1), ylim=(-1.3, 1.3), label="The worked example's network"
+        6.0, 3.3, xlim=(-0.1, 1.1), ylim=(-1.3, 1.3), label="The worked example's network"
     )
     layers = example.layers
     diagram = course_diagram(scene, [L.W.shape[0] for L in layers] + [layers[-1].W.shape[1]])
