@@ -179,7 +179,11 @@ def notebook_for_slides(notebook: Path) -> Iterator[Path]:
     try:
         nb = nbformat.read(notebook, as_version=4)
         slide_meta.apply(nb)
-        copy = tmp / notebook.name
+        # notebooks/ beside helpers/, as in the course: the copy imports the helpers
+        copy = tmp / "notebooks" / notebook.name
+        copy.parent.mkdir()
+        shutil.copy2(REPO_ROOT / "notebooks" / "helpers.py", copy.parent / "helpers.py")
+        (tmp / "helpers").symlink_to(REPO_ROOT / "helpers", target_is_directory=True)
         nbformat.write(nb, copy)
         yield copy
     finally:

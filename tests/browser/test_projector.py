@@ -60,8 +60,14 @@ def projector_copy(notebook, scale):
             "projector mode is switched there",
             pytrace=False,
         )
-    target = COPIES / f"scale-{scale}" / notebook.name
+    # A course folder of its own: notebooks/ (with helpers.py, which imports the
+    # helpers beside it) next to helpers/, as in the course.
+    folder = COPIES / f"scale-{scale}"
+    target = folder / "notebooks" / notebook.name
     target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(NOTEBOOK_DIR / "helpers.py", target.parent / "helpers.py")
+    if not (folder / "helpers").exists():
+        (folder / "helpers").symlink_to(lab.REPO_ROOT / "helpers", target_is_directory=True)
     target.write_text(json.dumps(data, indent=1), encoding="utf-8")
     return target
 

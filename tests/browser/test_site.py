@@ -90,7 +90,8 @@ def test_every_page_of_the_site(name, site_url, browser):
             "        === document.querySelectorAll('.math').length)",
             timeout=30_000,
         )
-        page.wait_for_load_state("networkidle")
+        # MathJax loads its fonts and extensions after the page: let it finish.
+        page.evaluate("async () => { if (window.MathJax) await MathJax.startup.promise; }")
         state = page.evaluate(PAGE_STATE)
         elsewhere = [u for u in requests if not u.startswith((site_url, "data:"))]
         assert not elsewhere, f"{name}: requests to other hosts: {elsewhere}"
