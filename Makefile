@@ -13,6 +13,9 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 CHROMIUM ?= /usr/bin/chromium
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+# Two workers share the tests; each file (a notebook, a test module) stays whole on one
+# worker, so a notebook's cells share one kernel and a module its servers.
+WORKERS := -n 2 --dist loadfile
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: lab test test-fast lint notebooks nav bench chromium npm slides app student site clean
@@ -54,11 +57,11 @@ lint: $(DEV_STAMP)
 test: $(DEV_STAMP) chromium npm lint
 	$(BIN)/python tools/nav.py --check
 	$(BIN)/python tools/slide_meta.py --check
-	$(BIN)/python -m pytest tests notebooks $(NBVAL) -p no:cacheprovider
+	$(BIN)/python -m pytest tests notebooks $(NBVAL) $(WORKERS) -p no:cacheprovider
 
 # Everything but the browser: quick feedback while writing.
 test-fast: $(DEV_STAMP) lint
-	$(BIN)/python -m pytest tests notebooks $(NBVAL) -p no:cacheprovider --ignore=tests/browser
+	$(BIN)/python -m pytest tests notebooks $(NBVAL) $(WORKERS) -p no:cacheprovider --ignore=tests/browser
 
 # make notebooks NB=notebooks/02_error.ipynb re-runs one notebook.
 notebooks: $(STAMP)
