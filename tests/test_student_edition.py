@@ -5,6 +5,7 @@ fresh kernel: no cell may fail, and every exercise's checker must say that the
 exercise is not done yet.
 """
 
+import re
 import sys
 from pathlib import Path
 
@@ -56,3 +57,25 @@ def test_student_edition_runs_and_its_checkers_wait(path, tmp_path):
             for out in cell.outputs
         )
         assert "Not done yet" in shown, f"exercise cell says {shown!r}"
+
+
+SPEAKS_OF_SOLUTIONS = re.compile(
+    r"solution\b[^.]*\b(cell right after|follows)|under \*\*Solution\*\*", re.I
+)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_student_edition_never_points_to_a_solution(path, tmp_path):
+    (built,) = build([path], tmp_path)
+    cells = nbformat.read(built, as_version=4).cells
+    said = [
+        c.source
+        for c in cells
+        if c.cell_type == "markdown" and SPEAKS_OF_SOLUTIONS.search(c.source)
+    ]
+    assert not said, f"{path.name}'s student edition points to solutions it does not have: {said}"
+
+
+def test_the_teachers_index_says_where_the_solutions_are():
+    cells = nbformat.read(ROOT / "notebooks" / "00_index.ipynb", as_version=4).cells
+    assert any(SPEAKS_OF_SOLUTIONS.search(c.source) for c in cells if c.cell_type == "markdown")

@@ -51,7 +51,7 @@ from pathlib import Path
 import nbformat
 
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
-SKIP_TAGS = {"nav-header", "nav-footer", "solution"}
+SKIP_TAGS = {"nav-header", "nav-footer", "solution", "teacher-edition"}
 OVERRIDE_TAGS = {
     "slides-slide": "slide",
     "slides-subslide": "subslide",

@@ -6,8 +6,9 @@
 The convention, the same in every notebook: an exercise is a code cell tagged
 ``exercise`` that leaves a placeholder and calls a checker (which then says
 "Not done yet"); its solution is the cell(s) tagged ``solution`` right after.
-The student edition drops the solution cells and all outputs, so the student
-runs it fresh.
+The student edition drops the solution cells, the cells tagged ``teacher-edition``
+(text that speaks of the solutions) and all outputs, so the student runs it
+fresh.
 
 build/student/ is a whole course folder to hand out: the editions in
 notebooks/ beside the helpers they import (and requirements.txt).
@@ -25,14 +26,17 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 
 
+DROPPED = {"solution", "teacher-edition"}
+
+
 def tags(cell):
     return set(cell.get("metadata", {}).get("tags", []))
 
 
 def student_edition(nb):
-    """A copy of ``nb`` without solution cells and without outputs."""
+    """A copy of ``nb`` without solution and teacher-edition cells and without outputs."""
     nb = nbformat.from_dict(nb)
-    nb.cells = [cell for cell in nb.cells if "solution" not in tags(cell)]
+    nb.cells = [cell for cell in nb.cells if not tags(cell) & DROPPED]
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = []
