@@ -7,6 +7,8 @@ Each notebook's checkers live in its lesson module (:mod:`helpers.lessons`).
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from .network import backward, forward, to_named
@@ -20,6 +22,8 @@ __all__ = [
     "check_array",
     "check_number",
     "not_done",
+    "read_array",
+    "read_number",
 ]
 
 
@@ -54,12 +58,9 @@ def check_number(name, given, expected, hints=(), rel_tol=1e-6, rounded=True):
     """
     if not_done(given):
         return Feedback(None, f"Not done yet: replace the placeholder with your value of {name}.")
-    try:
-        given = float(given)
-    except (TypeError, ValueError):
-        return Feedback(False, f"{name} should be a number, got {given!r}.")
-    if not np.isfinite(given):
-        return Feedback(False, f"Not yet: {name} should be a finite number, got {fmt(given)}.")
+    given, wrong_kind = read_number(name, given)
+    if wrong_kind:
+        return Feedback(False, wrong_kind)
     if np.isclose(given, expected, rtol=rel_tol, atol=1e-12):
         return Feedback(True, f"Correct: {name} = {fmt(expected, 10)}.")
     digits, unit = _written_precision(given) if rounded else (0, 0.0)
@@ -95,9 +96,47 @@ def check_number(name, given, expected, hints=(), rel_tol=1e-6, rounded=True):
             return Feedback(False, f"Not yet: {name} = {fmt(given, 6)}. {why}")
     if matches(-expected):
         return Feedback(False, f"Not yet: {name} has the right size but the wrong sign.")
-    return Feedback(
-        False, f"Not yet: {name} = {fmt(given, 6)}, which is off by {fmt(given - expected, 3)}."
-    )
+    # How far off would give the answer away; the direction does not.
+    size = "too large" if given > expected else "too small"
+    return Feedback(False, f"Not yet: {name} = {fmt(given, 6)} is {size}.")
+
+
+def read_number(name, given):
+    """``(value, None)`` for an answer that is one real, finite number, else
+    ``(None, message)`` saying what kind of answer is expected."""
+    kind = None
+    if isinstance(given, (str, bytes)):
+        kind = f"{name} should be a number, not text: write it without quotes."
+    elif isinstance(given, (bool, np.bool_)):
+        kind = f"{name} should be a number, not {given}."
+    elif isinstance(given, (complex, np.complexfloating)):
+        kind = f"{name} should be a real number, not a complex one."
+    elif callable(given):
+        kind = f"{name} should be a number, not a function: give the value it computes."
+    elif isinstance(given, (dict, set)):
+        kind = f"{name} should be a single number, not a {type(given).__name__}."
+    elif isinstance(given, np.ndarray) and given.ndim == 0:
+        return read_number(name, given.item())
+    elif isinstance(given, (list, tuple, np.ndarray)):
+        size = np.size(np.asarray(given, dtype=object))
+        what = "an array" if isinstance(given, np.ndarray) else f"a {type(given).__name__}"
+        if size == 1:
+            kind = f"{name} should be a single number, not {what} of one: take element [0]."
+        else:
+            kind = f"{name} should be a single number, not {what} of {size}."
+    if kind:
+        return None, kind
+    try:
+        value = float(given)
+    except OverflowError:
+        return None, f"Not yet: {name} should be a finite number; this one is far too large."
+    except (TypeError, ValueError):
+        return None, f"{name} should be a number, got a {type(given).__name__}."
+    if np.isnan(value):
+        return None, f"Not yet: {name} should be a number, got nan (not a number)."
+    if not np.isfinite(value):
+        return None, f"Not yet: {name} should be a finite number, got {fmt(value)}."
+    return value, None
 
 
 def _cut_to(exact, unit, given):
@@ -106,7 +145,10 @@ def _cut_to(exact, unit, given):
         return False
     tol = 1e-9 * max(unit, abs(given))
     rounded = abs(given - exact) <= 0.5 * unit + tol
-    q = exact / unit
+    with np.errstate(over="ignore"):
+        q = exact / unit
+    if not np.isfinite(q):  # a unit far below the answer's own size
+        return bool(rounded)
     # Truncated: cut after the last figure given. 1.13 / 0.01 is 112.999… in floating
     # point, whose cut 112 is not what anyone reading 1.13 would write.
     cut = np.round(q) if abs(q - np.round(q)) < 1e-9 else np.trunc(q)
@@ -135,7 +177,9 @@ def check_array(name, given, expected, rel_tol=1e-6):
     """Compare an array with the expected one: its shape first, then its entries."""
     if not_done(given):
         return Feedback(None, f"Not done yet: replace the placeholder with your {name}.")
-    given = np.asarray(given, dtype=float)
+    given, wrong_kind = read_array(name, given)
+    if wrong_kind:
+        return Feedback(False, wrong_kind)
     expected = np.asarray(expected, dtype=float)
     if given.shape != expected.shape:
         if given.shape == expected.shape[::-1] and np.allclose(given.T, expected):
@@ -154,6 +198,36 @@ def check_array(name, given, expected, rel_tol=1e-6):
         f"Not yet: {int(wrong.sum())} of {wrong.size} entries of {name} differ; "
         f"entry {first} is {fmt(given[first], 6)}, expected {fmt(expected[first], 6)}.",
     )
+
+
+def read_array(name, given):
+    """``(array, None)`` for an answer that is an array of real, finite numbers,
+    else ``(None, message)`` saying what kind of answer is expected."""
+    if isinstance(given, (str, bytes, dict, set)) or callable(given):
+        return None, f"{name} should be an array of numbers, not a {type(given).__name__}."
+    try:
+        raw = np.asarray(given)
+    except (TypeError, ValueError):
+        return None, f"{name} should be an array of numbers with rows of equal length."
+    if raw.dtype.kind == "c":
+        return None, f"{name} should hold real numbers, not complex ones."
+    if raw.dtype.kind in "bUSV":
+        return (
+            None,
+            f"{name} should hold numbers, not {'True/False' if raw.dtype.kind == 'b' else 'text'}.",
+        )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            array = raw.astype(float)
+    except (TypeError, ValueError, OverflowError, Warning):
+        return None, f"{name} should hold plain, finite numbers only."
+    if not np.isfinite(array).all():
+        return (
+            None,
+            f"Not yet: {name} holds nan or infinite entries; each should be a finite number.",
+        )
+    return array, None
 
 
 # The worked example's numbers that the chain-rule checkers of notebooks 03 and 04 use

@@ -279,7 +279,7 @@ def test_check_h2_names_typical_slips(wrong, says):
 
 def test_check_h2_unknown_wrong_answer_says_how_far():
     fb = check_h2(2.5)
-    assert fb.ok is False and "off by" in fb.message
+    assert fb.ok is False and "too large" in fb.message
     rough = check_h2(2.0)  # h2 = 1.76 to one figure
     assert rough.ok is False and "too rough" in rough.message
     assert check_h2("a lot").ok is False
