@@ -21,10 +21,12 @@ from __future__ import annotations
 import difflib
 import inspect
 import traceback
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from .checks import read_array
 from .network import Layer, activation_derivative, forward, numerical_gradient
 from .text import fmt, fmt_below
 
@@ -249,13 +251,20 @@ def relative_error(given, reference):
     """‖given − reference‖ / (‖given‖ + ‖reference‖): 0 when equal, 1 when one is zero.
 
     Scale-free, so the same rule of thumb works for tiny and huge gradients.
+    Both are first divided by their largest entry, so that gradients near the
+    largest float (1e308) do not overflow; a non-finite entry gives nan.
     """
     given = np.asarray(given, dtype=float)
     reference = np.asarray(reference, dtype=float)
-    size = np.linalg.norm(given) + np.linalg.norm(reference)
-    if size == 0:
-        return 0.0
-    return float(np.linalg.norm(given - reference) / size)
+    with np.errstate(all="ignore"):
+        scale = max(np.abs(given).max(initial=0.0), np.abs(reference).max(initial=0.0))
+        if scale == 0:
+            return 0.0
+        if not np.isfinite(scale):
+            return float("nan")
+        given, reference = given / scale, reference / scale
+        size = np.linalg.norm(given) + np.linalg.norm(reference)
+        return float(np.linalg.norm(given - reference) / size)
 
 
 def verdict(rel):
@@ -331,13 +340,24 @@ class Check:
 
 def _compare(name, given, reference):
     """Check a dict of gradients against the reference dict (same names and shapes)."""
+    if not isinstance(given, Mapping):
+        keys = ", ".join(f"'{k}': …" for k in reference)
+        return Check(
+            name,
+            "shape",
+            f"returned a {type(given).__name__}, not a dict: return {{{keys}}}, "
+            "one gradient per parameter, by name.",
+        )
     problems, errors = [], {}
     for key, ref in reference.items():
-        got = given.get(key) if isinstance(given, dict) else None
+        got = given.get(key)
         if got is None:
             problems.append(f"no gradient for {key} (so {key} would never be updated)")
             continue
-        got = np.asarray(got, dtype=float)
+        got, wrong_kind = read_array(f"∂E/∂{key}", np.asarray(got) if _is_number(got) else got)
+        if wrong_kind:
+            problems.append(wrong_kind.removeprefix("Not yet: ").rstrip("."))
+            continue
         if got.shape != ref.shape:
             problems.append(f"∂E/∂{key} has shape {got.shape}, but {key} has shape {ref.shape}")
             continue
@@ -358,6 +378,13 @@ def _compare(name, given, reference):
             f"off: {', '.join(wrong)}."
         )
     return Check(name, status, text, errors, worst)
+
+
+def _is_number(value):
+    """A plain number (an int or float of Python or numpy), which a 0-d array holds."""
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
+        value, (bool, np.bool_)
+    )
 
 
 def gradient_check(backprop_fn, example, name=None):
@@ -457,7 +484,16 @@ def gradient_check_layers(backward_fn, layers, x, target, activation="sigmoid", 
         return Check(name, "crashed", crash_message(exc))
     if given is None:
         return Check(name, "not done", "returned None: nothing to check yet.")
-    return _compare(name, _as_dict(given), _as_dict(numeric))
+    try:
+        given = _as_dict(given)
+    except (TypeError, AttributeError):
+        return Check(
+            name,
+            "shape",
+            f"returned a {type(given).__name__}: return one Layer(∂E/∂W, ∂E/∂b) per layer, "
+            "as backward() does.",
+        )
+    return _compare(name, given, _as_dict(numeric))
 
 
 def _as_dict(grads):

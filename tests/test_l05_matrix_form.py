@@ -473,7 +473,7 @@ def test_checker_not_done():
 def test_checker_correct():
     h, x, delta, W_out = pieces()
     verdict = check_matrix_gradients(np.outer(x, W_out @ delta), np.outer(h, delta))
-    assert verdict.ok is True and repr(verdict).startswith("Correct")
+    assert verdict.ok is True and repr(verdict).startswith("✓ Correct")
     # Any way of writing the same numbers is right.
     verdict = check_matrix_gradients(
         x[:, None] * (delta * W_out[:, 0])[None, :], h[:, None] * delta

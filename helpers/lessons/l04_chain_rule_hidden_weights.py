@@ -20,13 +20,22 @@ uses them for the hidden weights (:func:`check_repaired_step`).
 from __future__ import annotations
 
 import traceback
+import warnings
 from collections.abc import Mapping
 
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.lines import Line2D
 
-from ..checks import NAMES, Feedback, backward_of, chain_rule_parts, check_number, not_done
+from ..checks import (
+    NAMES,
+    Feedback,
+    backward_of,
+    chain_rule_parts,
+    check_number,
+    not_done,
+    read_number,
+)
 from ..diagram import NetworkDiagram, Scene
 from ..examples import WORKED_EXAMPLE, Example
 from ..network import (  # _forward: the stacked forward pass the helpers train with
@@ -679,31 +688,27 @@ def check_repaired_step(step):
     for k, (w, x, y, lr) in enumerate(_cases()):
         given = dict(w)
         try:
-            new = step(given, x, y, lr)
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore")  # what comes out is judged below
+                new = step(given, x, y, lr)
         except Exception as exc:  # the student's code: explain, never raise
             where = traceback.extract_tb(exc.__traceback__)[-1]
             return Feedback(
                 False,
-                f"Your function raised {type(exc).__name__}: {exc} (line {where.lineno}).",
+                f"Not yet: your function raised {type(exc).__name__}: {exc} (line {where.lineno}).",
             )
-        if new is None:
-            if k == 0:
-                return Feedback(
-                    None, "Not done yet: repaired_step returns None; make it return new weights."
-                )
-            return Feedback(False, "repaired_step returned None for the second network.")
-        if not isinstance(new, Mapping) or any(name not in new for name in NAMES):
-            return Feedback(
-                False, "repaired_step should return a dictionary with the keys w1 … w6."
-            )
-        if given != w:
-            changed = [name for name in NAMES if given.get(name) != w[name]]
+        changed = [name for name in NAMES if not _unchanged(given, w, name)]
+        if new is not None and (changed or set(given) != set(w)):
             return Feedback(
                 False,
-                "Your function changed the dictionary it was given "
-                f"({', '.join(changed)}). Leave the old weights alone (start with "
-                "new = dict(w)) so that every gradient is taken at the old weights.",
+                "Not yet: your function changed the dictionary it was given "
+                f"({', '.join(changed) or 'its keys'}). Leave the old weights alone (start "
+                "with new = dict(w)) so that every gradient is taken at the old weights.",
             )
+        verdict = _read_step_result(new, first=k == 0)
+        if verdict is not None:
+            return verdict
+        new = {name: float(new[name]) for name in NAMES}
         expected = reference_step(w, x, y, lr)
         wrong = [
             name
@@ -733,3 +738,58 @@ def check_repaired_step(step):
         "Correct: every gradient is taken at the old weights, then all six move together. "
         f"On the worked example: {shown}.",
     )
+
+
+def _unchanged(given, w, name):
+    """Whether the student's step left ``given[name]`` as it was in ``w``."""
+    if name not in given:
+        return False
+    value = given[name]
+    if value is w[name]:
+        return True
+    try:
+        return isinstance(value, (int, float)) and bool(value == w[name])
+    except Exception:  # an object whose == misbehaves: it was not the old weight
+        return False
+
+
+def _read_step_result(new, first):
+    """None when ``new`` holds six real, finite new weights, else the verdict on it."""
+    if new is None:
+        if first:
+            return Feedback(
+                None, "Not done yet: repaired_step returns None; make it return new weights."
+            )
+        return Feedback(False, "Not yet: repaired_step returned None for the second network.")
+    if not isinstance(new, Mapping):
+        return Feedback(
+            False,
+            f"Not yet: repaired_step returns a {type(new).__name__}; it should return a "
+            "dictionary with the keys w1 … w6, as new = dict(w) gives.",
+            odd=True,
+        )
+    missing = [name for name in NAMES if name not in new]
+    if missing:
+        keys = ", ".join(repr(name) for name in missing)
+        return Feedback(
+            False,
+            f"Not yet: the dictionary repaired_step returns has no key {keys}; it needs "
+            "all six, w1 … w6.",
+            odd=True,
+        )
+    values = [new[name] for name in NAMES]
+    if all(not_done(v) for v in values):
+        return Feedback(
+            None,
+            "Not done yet: repaired_step returns w1 … w6 still set to None; compute each "
+            "new weight.",
+        )
+    for name in NAMES:
+        if not_done(new[name]):
+            return Feedback(
+                False, f"Not yet: repaired_step leaves new['{name}'] at {new[name]!r}.", odd=True
+            )
+        _value, wrong_kind = read_number(f"new['{name}']", new[name])
+        if wrong_kind:
+            return Feedback(False, wrong_kind, odd=True)
+    return None

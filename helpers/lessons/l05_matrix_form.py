@@ -19,7 +19,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.ticker import NullLocator
 
-from ..checks import Feedback, check_array, not_done
+from ..checks import Feedback, array_matches, check_array, is_whole_array, not_done, read_array
 from ..examples import WORKED_EXAMPLE
 from ..network import (
     backward,
@@ -611,50 +611,55 @@ def _show(matrix):
     return str([[float(f"{v:.10g}") for v in row] for row in np.atleast_2d(matrix).tolist()])
 
 
-def _same(a, b):
-    return a.shape == b.shape and np.allclose(a, b, rtol=1e-6, atol=1e-12)
-
-
 def _check_one(name, given, expected, rows, hints):
-    """A verdict on one gradient matrix; ``rows`` says what its rows stand for."""
+    """A verdict on one gradient matrix; ``rows`` says what its rows stand for.
+
+    ``hints`` are ``(wrong_matrix, why)`` for common slips, of any shape.
+    Entries are judged as :func:`~helpers.checks.check_array` judges them:
+    rounded to three significant figures is right.
+    """
     if not_done(given):
         return Feedback(None, f"Not done yet: replace the placeholder with {name}.")
-    try:
-        given = np.asarray(given, dtype=float)
-    except (TypeError, ValueError):
-        return Feedback(False, f"{name} should be an array of numbers, got {given!r}.")
-    if given.shape != expected.shape:
-        if given.shape == expected.T.shape and np.allclose(given, expected.T):
+    whole = is_whole_array(given)
+    arr, wrong_kind = read_array(name, given)
+    if wrong_kind:
+        return Feedback(False, wrong_kind, odd=True)
+
+    def same(target):
+        return array_matches(arr, np.asarray(target, dtype=float), whole=whole)
+
+    if same(expected):
+        return Feedback(True, f"Correct: {name} = {_show(expected)}.")
+    for wrong, why in hints:
+        if same(wrong):
+            return Feedback(False, f"Not yet: {name}. {why}")
+    if arr.shape != expected.shape:
+        if same(expected.T):
             return Feedback(
                 False,
-                f"{name} is transposed: it has shape {given.shape}, but it must have the shape "
-                f"of its weight matrix, {expected.shape} ({rows}). Swap the two arguments "
+                f"Not yet: {name} is transposed: it has shape {arr.shape}, but it must have the "
+                f"shape of its weight matrix, {expected.shape} ({rows}). Swap the two arguments "
                 "of np.outer.",
             )
-        if given.size == expected.size and np.allclose(given.ravel(), expected.ravel()):
+        if arr.size == expected.size and same(expected.reshape(arr.shape)):
             return Feedback(
                 False,
-                f"{name} has the right numbers but shape {given.shape}; it must have the shape "
-                f"of its weight matrix, {expected.shape} ({rows}). np.outer(a, b) gives a "
+                f"Not yet: {name} has the right numbers but shape {arr.shape}; it must have the "
+                f"shape of its weight matrix, {expected.shape} ({rows}). np.outer(a, b) gives a "
                 "matrix with one row per entry of a.",
             )
         return Feedback(
             False,
-            f"{name} has shape {given.shape}, but it must have the shape of its weight "
+            f"Not yet: {name} has shape {arr.shape}, but it must have the shape of its weight "
             f"matrix, {expected.shape} ({rows}).",
         )
-    if _same(given, expected):
-        return Feedback(True, f"Correct: {name} = {_show(expected)}.")
-    if given.ndim == 2 and given.shape[0] == given.shape[1] and _same(given.T, expected):
+    if arr.ndim == 2 and arr.shape[0] == arr.shape[1] and same(expected.T):
         return Feedback(
             False,
-            f"{name} is transposed: entry [i, j] must belong to the weight from unit i to "
-            f"unit j ({rows}). Swap the two arguments of np.outer.",
+            f"Not yet: {name} is transposed: entry [i, j] must belong to the weight from unit i "
+            f"to unit j ({rows}). Swap the two arguments of np.outer.",
         )
-    for wrong, why in hints:
-        if wrong.shape == given.shape and _same(given, wrong):
-            return Feedback(False, f"Not yet: {name}. {why}")
-    if _same(given, -expected):
+    if same(-expected):
         return Feedback(
             False, f"Not yet: {name} has the right size but the wrong sign; δ is ŷ − y."
         )
@@ -672,6 +677,23 @@ def check_matrix_gradients(dE_dW_hidden, dE_dW_out, example=WORKED_EXAMPLE):
     expected_hidden, expected_out = expected_matrix_gradients(example)
     h, x, delta, W_out = _pieces(example)
     back = W_out @ delta  # the error carried back to each hidden unit
+    lr, W_hidden = example.lr, example.layers[0].W
+
+    def step_slips(weights, gradient):
+        """A step's pieces given for the gradient: lr·gradient, and the new weights."""
+        return [
+            (
+                lr * gradient,
+                f"That is lr × the gradient (lr = {lr:g}), the size of the step; the exercise "
+                "asks for the gradient itself.",
+            ),
+            (
+                weights - lr * gradient,
+                "That is the new weight matrix after one step; the exercise asks for the "
+                "gradient itself.",
+            ),
+        ]
+
     out = _check_one(
         "∂E/∂W_out",
         dE_dW_out,
@@ -680,6 +702,7 @@ def check_matrix_gradients(dE_dW_hidden, dE_dW_out, example=WORKED_EXAMPLE):
         [
             (np.outer(x, delta), "It uses the inputs x; the output weights start at h."),
             (np.outer(h, np.ones_like(delta)), "It is missing the factor δ = ŷ − y."),
+            *step_slips(W_out, expected_out),
         ],
     )
     hidden = _check_one(
@@ -695,8 +718,18 @@ def check_matrix_gradients(dE_dW_hidden, dE_dW_out, example=WORKED_EXAMPLE):
                 "It is missing W_out: δ reaches hidden "
                 "unit j through the weight W_out[j], so use W_out @ δ.",
             ),
+            (
+                np.outer(x, delta),
+                "It is missing W_out: δ reaches hidden unit j through the weight W_out[j], "
+                "so use np.outer(x, W_out @ δ), one column per hidden unit.",
+            ),
+            *step_slips(W_hidden, expected_hidden),
         ],
     )
+    # An answer of the wrong kind (text, complex, …) is all there is to say.
+    for part in (out, hidden):
+        if part.odd:
+            return part
     if out.ok is None and hidden.ok is None:
         return Feedback(
             None, "Not done yet: replace the two placeholders with your ∂E/∂W_out and ∂E/∂W_hidden."

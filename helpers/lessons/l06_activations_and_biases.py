@@ -7,13 +7,22 @@ repaired backward pass).
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import replace
 
 import ipywidgets as widgets
 import numpy as np
 
 from .. import buggy
-from ..checks import Feedback, check_array, check_number, not_done
+from ..checks import (
+    Feedback,
+    array_matches,
+    check_array,
+    check_number,
+    is_whole_array,
+    not_done,
+    read_array,
+)
 from ..diagram import NetworkDiagram, Scene
 from ..examples import RELU_EXAMPLE
 from ..network import (
@@ -448,6 +457,11 @@ def check_output_bias_gradient(given, example=RELU_EXAMPLE):
             miss * float(activation_derivative(z, "relu")),
             "That uses relu′, but this exercise switched both layers to sigmoid.",
         ),
+        (
+            miss * float(activation_derivative(float(trace.output[0]), "sigmoid")),
+            "That is σ′(ŷ1), the slope taken at the output; the chain rule needs the slope "
+            "at the unit's input, σ′(z) = σ(z)·(1 − σ(z)) = ŷ1·(1 − ŷ1).",
+        ),
     ]
     return check_number("∂E/∂bo1", given, expected, hints=hints)
 
@@ -466,33 +480,55 @@ def check_hidden_error(given, example=HIDDEN_ERROR_EXAMPLE):
     Zh, _H, Zo, Yhat = buggy.feed_forward(x, p)
     Eo = (Yhat - y) * buggy.relu_prime(Zo)
     expected = (Eo @ p["Wo"].T) * buggy.relu_prime(Zh)
-    try:
-        arr = np.asarray(given, dtype=float)
-    except (TypeError, ValueError):
-        return Feedback(False, f"Eh should be an array of numbers, got {given!r}.")
-    if arr.shape == expected.shape and np.allclose(arr, expected):
+    arr, wrong_kind = read_array("Eh", given)
+    if wrong_kind:
+        return Feedback(False, wrong_kind, odd=True)
+    whole = is_whole_array(given)
+
+    def same(target):
+        return array_matches(arr, np.asarray(target, dtype=float), whole=whole)
+
+    if same(expected):
         return Feedback(True, "Correct: Eh matches.")
-    if arr.shape == (2, 2) and np.allclose(arr, Eo * p["Wo"] * buggy.relu_prime(Zh)):
+    if same(Eo * p["Wo"] * buggy.relu_prime(Zh)):
         return Feedback(
             False,
             "Not yet: Eo * Wo * relu′(Zh) multiplies element by element and gives a (2, 2) "
             "array. Each hidden unit needs ONE number: the sum of the output errors it "
             "caused, Eo @ Wo.T.",
         )
-    if arr.shape == expected.shape and np.allclose(arr, (Eo @ p["Wo"]) * buggy.relu_prime(Zh)):
+    if same((Eo @ p["Wo"]) * buggy.relu_prime(Zh)):
         return Feedback(
             False,
             "Not yet: Eo @ Wo sends each output's error back along the wrong weights. "
             "Wo[i, j] joins hidden i to output j, so hidden i collects "
             "Σ_j Eo[j]·Wo[i, j]: Eo @ Wo.T.",
         )
-    if arr.shape == expected.shape and np.allclose(arr, Eo @ p["Wo"].T):
+    if same(Eo @ p["Wo"].T):
         return Feedback(
             False,
             "Not yet: multiply by relu′(Zh), the slope of each hidden unit: a unit that "
             "is switched off (z < 0) passes no error back.",
         )
-    return check_array("Eh", arr, expected)
+    if same((Eo @ p["Wo"].T) * buggy.relu_prime(Zo)):
+        return Feedback(
+            False,
+            "Not yet: relu′(Zo) is the slope of the output units; each hidden unit's error "
+            "passes through its own slope, relu′(Zh).",
+        )
+    if same(((Yhat - y) @ p["Wo"].T) * buggy.relu_prime(Zh)):
+        return Feedback(
+            False,
+            "Not yet: start from the output error Eo = (Ŷ − y) * relu′(Zo), which already "
+            "went through the output units' slope, not from Ŷ − y.",
+        )
+    if arr.shape == (expected.size,) and array_matches(arr, expected.ravel(), whole=whole):
+        return Feedback(
+            False,
+            f"Not yet: Eh has the right numbers but shape {arr.shape}; it should have shape "
+            f"{expected.shape}, one row per sample as Eo @ Wo.T gives.",
+        )
+    return check_array("Eh", given, expected)
 
 
 def draft_backprop(x, y, p):
@@ -510,23 +546,31 @@ def _same_as_draft(backprop_fn, example):
     x = np.asarray(example.x, dtype=float).reshape(1, -1)
     y = np.asarray(example.target, dtype=float).reshape(1, -1)
     try:
-        with np.errstate(all="raise"):
+        with warnings.catch_warnings(), np.errstate(all="raise"):
+            warnings.simplefilter("error")
             given = backprop_fn(x, y, {k: v.copy() for k, v in p.items()})
-    except Exception:  # a crash is the gradient check's to report
+            draft = draft_backprop(x, y, p)
+            return (
+                isinstance(given, dict)
+                and set(given) == set(draft)
+                and all(np.shape(given[k]) == draft[k].shape for k in draft)
+                and all(np.array_equal(given[k], draft[k]) for k in draft)
+            )
+    except Exception:  # a crash, or odd gradients: the gradient check's to report
         return False
-    draft = draft_backprop(x, y, p)
-    return (
-        isinstance(given, dict)
-        and set(given) == set(draft)
-        and all(np.shape(given[k]) == draft[k].shape for k in draft)
-        and all(np.array_equal(given[k], draft[k]) for k in draft)
-    )
 
 
 def check_repair(backprop_fn, example=RELU_EXAMPLE):
     """Gradient-check a repaired backward pass ``backprop_fn(x, y, p)`` on ``example``."""
-    if backprop_fn is None:
+    if not_done(backprop_fn):
         return Feedback(None, "Not done yet: write your repaired function first.")
+    if not callable(backprop_fn):
+        return Feedback(
+            False,
+            f"Not yet: give your repaired function itself (its name, without brackets), "
+            f"not a {type(backprop_fn).__name__}.",
+            odd=True,
+        )
     if _same_as_draft(backprop_fn, example):
         return Feedback(
             None,

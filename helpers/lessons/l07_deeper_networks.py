@@ -7,12 +7,14 @@ relative error).
 
 from __future__ import annotations
 
+import warnings
+
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.colors import LinearSegmentedColormap
 
 from .. import buggy
-from ..checks import Feedback, check_number, not_done
+from ..checks import Feedback, check_number, not_done, read_number
 from ..examples import DEEP_PROBLEM, XOR
 from ..network import backward, forward
 from ..plots import COLORS, decade_ticks, fmt, live_figure
@@ -434,13 +436,27 @@ def _pair(g, n):
 
 
 def check_relative_error(fn):
-    """Test a student's ``fn(g, g_num)`` against the course's relative error on a few cases."""
-    if fn is None:
+    """Test a student's ``fn(g, g_num)`` against the course's relative error on a few cases.
+
+    A wrong value is told too large or too small, never the expected one; the
+    usual slips are named: the absolute difference, a division by zero, a
+    constant such as ``+ 1e-12`` added to the denominator, None returned for
+    some pairs only.
+    """
+    if not_done(fn):
         return Feedback(None, "Not done yet: write your function first.")
-    results = []
+    if not callable(fn):
+        return Feedback(
+            False,
+            "Not yet: give your function itself (its name, without brackets), "
+            f"not a {type(fn).__name__}.",
+            odd=True,
+        )
+    results, nones = [], []
     for label, g, n, _ in _CASES:
         try:
-            with np.errstate(all="raise"):
+            with warnings.catch_warnings(), np.errstate(all="raise"):
+                warnings.simplefilter("error")
                 value = fn(np.array(g), np.array(n))
         except (FloatingPointError, ZeroDivisionError):
             return Feedback(
@@ -451,30 +467,44 @@ def check_relative_error(fn):
         except Exception as exc:  # the student's code: say what happened, do not raise
             return Feedback(False, f"Not yet: your function raised {type(exc).__name__}: {exc}")
         if not_done(value):
-            return Feedback(None, "Not done yet: your function returns None.")
-        try:
-            value = float(value)
-        except (TypeError, ValueError):
-            return Feedback(
-                False, f"Not yet: the relative error should be one number, got {value!r}."
-            )
-        results.append((label, g, n, value))
+            nones.append(label)
+            continue
+        number, wrong_kind = read_number("the relative error your function returns", value)
+        if wrong_kind:
+            return Feedback(False, wrong_kind, odd=True)
+        results.append((label, g, n, number))
+    if nones and not results:
+        return Feedback(None, "Not done yet: your function returns None.")
+    if nones:
+        return Feedback(
+            False,
+            f"Not yet: your function returns None for {' and '.join(nones)}; it should "
+            "return a number for every pair (0 when both gradients are zero).",
+        )
     for label, g, n, value in results:
         expected = buggy.relative_error(g, n)
         if np.isclose(value, expected, rtol=1e-9, atol=1e-15):
             continue
-        absolute = float(np.linalg.norm(np.subtract(g, n)))
-        if np.isclose(value, absolute, rtol=1e-9, atol=1e-15):
+        diff = float(np.linalg.norm(np.subtract(g, n)))
+        size = float(np.linalg.norm(g) + np.linalg.norm(n))
+        if np.isclose(value, diff, rtol=1e-9, atol=1e-15):
             return Feedback(
                 False,
                 f"Not yet: for {label} you give {fmt(value, 3)}, the ABSOLUTE difference "
                 "‖g − g_num‖. Divide by ‖g‖ + ‖g_num‖, so that tiny and huge gradients are "
                 "judged alike.",
             )
+        if value > 0 and diff > 0 and 0 < diff / value - size <= 1e-6 * max(size, 1.0):
+            return Feedback(
+                False,
+                f"Not yet: for {label} ({_pair(g, n)}) your value is too small: a constant "
+                "added to ‖g‖ + ‖g_num‖ (such as + 1e-12) is not small next to gradients this "
+                "size. Divide by ‖g‖ + ‖g_num‖ alone and return 0 when both are zero.",
+            )
+        size_word = "too large" if value > expected else "too small"
         return Feedback(
             False,
-            f"Not yet: for {label} ({_pair(g, n)}) you give {fmt(value, 6)}, "
-            f"expected {fmt(expected, 6)}.",
+            f"Not yet: for {label} ({_pair(g, n)}) your value {fmt(value, 6)} is {size_word}.",
         )
     # Both pairs matched the course's value, which is the same for both: they differ only in scale.
     tiny = results[4][3]
