@@ -120,8 +120,55 @@ def _activation_names(activation, n_layers):
 # --------------------------------------------------------------------------
 
 
-def _frozen(a):
-    a = np.array(a, dtype=float)  # a copy, so the caller's array stays theirs
+def _real(value, what, finite=False):
+    """``value`` as a new float array, or a ValueError that names ``what`` and what it
+    should hold: real numbers (not None, text, True/False or complex numbers), and
+    finite ones when ``finite``."""
+    if value is None or isinstance(value, (str, bytes, dict, set)) or callable(value):
+        raise ValueError(f"{what} must be numbers (a list or an array), got {_kind(value)}")
+    try:
+        raw = np.asarray(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{what} must be an array of numbers with rows of equal length") from None
+    if raw.dtype.kind == "c":
+        raise ValueError(f"{what} must hold real numbers, not complex ones")
+    if raw.dtype.kind in "USV":
+        raise ValueError(f"{what} must hold numbers, not text")
+    if raw.dtype.kind == "O":
+        for idx in np.ndindex(raw.shape):
+            entry = raw[idx]
+            if entry is None or isinstance(entry, (str, bytes, complex, np.complexfloating)):
+                at = f" at {list(idx)}" if raw.ndim else ""
+                raise ValueError(f"{what} must hold real numbers, got {_kind(entry)}{at}")
+    try:
+        with np.errstate(all="ignore"):
+            array = raw.astype(float)
+    except OverflowError:
+        raise ValueError(f"{what} holds a number too large for a float") from None
+    except (TypeError, ValueError):
+        raise ValueError(f"{what} must hold real numbers only") from None
+    if finite and not np.isfinite(array).all():
+        bad = array[~np.isfinite(array)].flat[0]
+        shown = "nan (not a number)" if np.isnan(bad) else fmt(bad)
+        raise ValueError(f"{what} must hold finite numbers, got {shown}")
+    return array
+
+
+def _kind(value):
+    """What a value is, in a few words: ``None``, ``text '1.5'``, ``a complex number``."""
+    if value is None:
+        return "None"
+    if isinstance(value, (str, bytes)):
+        return f"text {value!r}"
+    if isinstance(value, (complex, np.complexfloating)):
+        return "a complex number"
+    if callable(value):
+        return "a function"
+    return f"a {type(value).__name__}"
+
+
+def _frozen(a, what="W"):
+    a = _real(a, what)  # a copy, so the caller's array stays theirs
     a.setflags(write=False)
     return a
 
@@ -142,13 +189,13 @@ class Layer:
     b: np.ndarray = field(default=None)
 
     def __post_init__(self):
-        W = _frozen(self.W)
+        W = _frozen(self.W, "Layer: W")
         if W.ndim != 2:
             raise ValueError(f"Layer: W must be a 2-D array (n_in, n_out), got shape {W.shape}")
         if self.b is None:
             object.__setattr__(self, "W", W)
             return
-        b = _frozen(self.b)
+        b = _frozen(self.b, "Layer: b")
         if b.shape != (W.shape[1],):
             raise ValueError(
                 f"Layer: b must have shape (n_out,) = ({W.shape[1]},) to match W of shape "
@@ -168,6 +215,10 @@ class Layer:
 
 
 def _check_layers(layers):
+    if isinstance(layers, Layer):
+        layers = [layers]
+    if layers is None or isinstance(layers, (str, bytes)) or not hasattr(layers, "__iter__"):
+        raise ValueError(f"expected a list of Layer(W, b), got {_kind(layers)}")
     layers = list(layers)
     if not layers:
         raise ValueError("expected at least one Layer, got an empty list")
@@ -186,7 +237,9 @@ def _check_layers(layers):
 
 def _as_batch(x, n_in):
     """``x`` as a 2-D batch ``(n, n_in)`` and whether it was a single sample."""
-    x = np.asarray(x, dtype=float)
+    x = _real(x, "x", finite=True)
+    if x.ndim == 2 and x.shape[0] == 0:
+        raise ValueError(f"x has no samples (shape {x.shape}): give at least one")
     if x.ndim == 1 and x.shape[0] == n_in:
         return x[None, :], True
     if x.ndim == 2 and x.shape[1] == n_in:
@@ -199,7 +252,7 @@ def _as_batch(x, n_in):
 
 def _as_target(target, output):
     """``target`` broadcast to the shape of ``output`` when that is unambiguous."""
-    t = np.asarray(target, dtype=float)
+    t = _real(target, "target", finite=True)
     if t.shape == output.shape:
         return t
     if t.ndim == 0 and output.shape[-1] == 1:
@@ -267,21 +320,37 @@ def forward(layers, x, activation="linear"):
 
 
 def _error(output2d, target2d):
-    """½·Σ(output − target)² per sample, averaged over the batch (last two axes)."""
-    return (0.5 * ((output2d - target2d) ** 2).sum(axis=-1)).mean(axis=-1)
+    """½·Σ(output − target)² per sample, averaged over the batch (last two axes).
+
+    Quiet: an error too large for a float is inf (nan where the output itself
+    overflowed to inf − inf), without a RuntimeWarning."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return (0.5 * ((output2d - target2d) ** 2).sum(axis=-1)).mean(axis=-1)
 
 
 def error(output, target):
     """The squared error ½·Σ(output − target)², averaged over the batch for a batch.
 
     For one sample ``output`` has shape ``(n_out,)``; for a batch ``(n, n_out)``.
-    ``target`` has the same shape (a plain number is fine when ``n_out`` is 1).
+    ``target`` has the same shape (a plain number is fine when ``n_out`` is 1)
+    and holds finite numbers. An error too large for a float is ``inf``, with
+    no warning.
     """
-    output = np.asarray(output, dtype=float)
+    output = _real(output, "output")
     if output.ndim not in (1, 2):
         raise ValueError(f"output must have shape (n_out,) or (n, n_out), got shape {output.shape}")
+    if output.size == 0:
+        raise ValueError(f"output has no values (shape {output.shape}): give at least one sample")
     t = _as_target(target, output)
+    # Quietly inf for an output too large (an overflowed run), nan for a nan output.
     return float(_error(np.atleast_2d(output), np.atleast_2d(t)))
+
+
+def _finite_or_inf(E):
+    """An error computed from finite numbers that overflowed (inf, or nan from inf − inf
+    inside the network) is inf: too large for a float. Computed without a warning."""
+    E = np.asarray(E, dtype=float)
+    return np.where(np.isnan(E), np.inf, E)
 
 
 # --------------------------------------------------------------------------
@@ -367,8 +436,16 @@ def stability_bound(layers, x, activation="linear"):
     (to first order); between 1 and 2 it overshoots but the miss shrinks; past
     2 it overshoots by more than it was off, so the error grows step after step.
     """
-    g = output_gradient(layers, x, activation)
-    sq = sum(float((p**2).sum()) for L in g for p in (L.W, L.b) if p is not None)
+    with np.errstate(over="ignore", invalid="ignore"):
+        g = output_gradient(layers, x, activation)
+        sq = sum(float((p**2).sum()) for L in g for p in (L.W, L.b) if p is not None)
+    if np.isnan(sq):
+        raise ValueError(
+            "the output's gradient overflowed at these weights (too large for floats), "
+            "so no learning rate is stable here"
+        )
+    if np.isinf(sq):
+        return 0.0  # every step, however small, overshoots
     return 2.0 / sq if sq > 0 else float("inf")
 
 
@@ -469,9 +546,19 @@ class History:
 
     def describe(self):
         """One plain sentence about how training went."""
+        if np.isnan(self.lr):
+            return (
+                "lr = nan: the learning rate is not a number, so a step makes every weight "
+                "nan; choose a number such as 0.01."
+            )
         if self.diverged_at is None:
             return (
                 f"lr = {self.lr:g}: after {self.epochs} steps the error is {fmt(self.final_error)}."
+            )
+        if np.isinf(self.lr) and self.diverged_at == 1:
+            return (
+                f"lr = {fmt(self.lr)}: an infinite learning rate throws the weights to infinity "
+                "at the first step; choose a finite number such as 0.01."
             )
         bad = self.diverged_error
         if bad is not None and np.isfinite(bad):
@@ -531,9 +618,9 @@ def _descend(layers, x, target, lrs, epochs, activation, max_error):
     names = _activation_names(activation, len(layers))
     x2d, single = _as_batch(x, layers[0].W.shape[0])
     t = _target_for(target, x2d, single, layers[-1].W.shape[1])
-    if not isinstance(epochs, (int, np.integer)) or epochs < 0:
+    if not isinstance(epochs, (int, np.integer)) or isinstance(epochs, bool) or epochs < 0:
         raise ValueError(f"epochs must be a whole number ≥ 0, got {epochs!r}")
-    lrs = np.asarray(lrs, dtype=float)
+    lrs = _real(lrs, "the learning rates")
     if lrs.ndim != 1:
         raise ValueError(f"learning rates must be a 1-D array, got shape {lrs.shape}")
     R, n = len(lrs), x2d.shape[0]
@@ -584,6 +671,8 @@ def train(layers, x, target, lr, epochs, activation="linear", max_error=DEFAULT_
     into nan, or passes ``max_error``) stops training cleanly: no exception,
     no warning, and the history says at which step it happened.
     """
+    if isinstance(lr, (bool, np.bool_, str, bytes)) or lr is None or np.ndim(_real(lr, "lr")) != 0:
+        raise ValueError(f"lr must be one number, such as 0.01, got {_kind(lr)}")
     errors, diverged_at, diverged_error, Ws, bs = _descend(
         layers, x, target, [lr], epochs, activation, max_error
     )
@@ -623,8 +712,14 @@ def layers_from_sizes(sizes: Sequence[int], scale=1.0, bias=0.0, seed=0):
     Weights are normal with standard deviation ``scale / sqrt(n_in)``; every
     bias starts at ``bias`` (``None`` for layers without biases).
     """
+    problem = ValueError(f"sizes must list at least two positive unit counts, got {sizes!r}")
+    if sizes is None or isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__iter__"):
+        raise problem
     sizes = list(sizes)
-    if len(sizes) < 2 or any(int(s) != s or s < 1 for s in sizes):
+    if len(sizes) < 2 or not all(
+        isinstance(s, (int, np.integer)) and not isinstance(s, (bool, np.bool_)) and s >= 1
+        for s in sizes
+    ):
         raise ValueError(f"sizes must list at least two positive unit counts, got {sizes!r}")
     rng = np.random.default_rng(seed)
     return [
@@ -696,7 +791,14 @@ def _stacked_over(layers, x, settings):
         raise ValueError(f"unknown weight names {unknown}: this network has w1..w{len(places)}")
     if not settings:
         raise ValueError("settings must give values for at least one weight, e.g. {'w1': [0, 1]}")
-    arrays = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in settings.values()))
+    values = [_real(v, f"the values of {name}", finite=True) for name, v in settings.items()]
+    try:
+        arrays = np.broadcast_arrays(*values)
+    except ValueError:
+        shapes = ", ".join(f"{name}: {v.shape}" for name, v in zip(settings, values))
+        raise ValueError(
+            f"the settings' arrays must broadcast to one shape, got {shapes}"
+        ) from None
     shape = arrays[0].shape
     n = max(arrays[0].size, 1)
     Ws = [np.repeat(L.W[None], n, axis=0) for L in layers]
@@ -719,7 +821,8 @@ def predictions_over(layers, x, settings, activation="linear"):
     """
     layers, Ws, bs, x2d, single, shape = _stacked_over(layers, x, settings)
     names = _activation_names(activation, len(layers))
-    a, _z = _forward(Ws, bs, x2d, names)
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is inf or nan, quietly
+        a, _z = _forward(Ws, bs, x2d, names)
     out = a[-1][:, 0, :] if single else a[-1]
     return out.reshape(shape + out.shape[1:])
 
@@ -734,8 +837,10 @@ def errors_over(layers, x, target, settings, activation="linear"):
     layers, Ws, bs, x2d, single, shape = _stacked_over(layers, x, settings)
     names = _activation_names(activation, len(layers))
     t2d = _target_for(target, x2d, single, layers[-1].W.shape[1])
-    a, _z = _forward(Ws, bs, x2d, names)
-    return _error(a[-1], t2d).reshape(shape)
+    with np.errstate(over="ignore", invalid="ignore"):
+        a, _z = _forward(Ws, bs, x2d, names)
+    # Every number given is finite: an error that is not overflowed (inf).
+    return _finite_or_inf(_error(a[-1], t2d)).reshape(shape)
 
 
 def error_along(layers, x, target, name, values, activation="linear"):

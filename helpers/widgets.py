@@ -172,12 +172,23 @@ class Dashboard:
         return {name: control.value for name, control in self.controls.items()}
 
     def update(self, **values):
-        """Set some controls (by name) and redraw once, as a slider would."""
+        """Set some controls (by name) and redraw once, as a slider would.
+
+        A value no slider can take (not a number, nan, infinite) is refused as a
+        whole: nothing changes, the dashboard says why, and the refusal is
+        returned (a :class:`~helpers.checks.Feedback` that a notebook shows).
+        A number beyond a slider's end is moved to that end, as the slider does.
+        """
         unknown = sorted(set(values) - set(self.controls))
         if unknown:
             raise ValueError(
                 f"unknown controls {unknown}: this dashboard has {sorted(self.controls)}"
             )
+        for name, value in values.items():
+            problem = _refusal(name, self.controls[name], value)
+            if problem:
+                return self._refuse(problem)
+        self.prepare(values)
         with self._lock:
             self._busy = True
             try:
@@ -186,6 +197,20 @@ class Dashboard:
             finally:
                 self._busy = False
             self.refresh()
+
+    def prepare(self, values):
+        """Called by :meth:`update` with the new ``values``, checked, before any control
+        changes: a dashboard whose controls depend on each other adjusts them here."""
+
+    def _refuse(self, problem):
+        from .checks import Feedback  # the checks import the network, not the widgets
+
+        message = f"Not changed: {problem}."
+        self.message.value = (
+            '<div role="alert" style="padding:0.3em 0.6em;border-left:4px solid #D55E00;'
+            f'background:#FFF3E8"><b>Not changed.</b> {html.escape(problem)}.</div>'
+        )
+        return Feedback(False, message)
 
     def reset(self):
         """Back to the values the dashboard started with, and to the same picture."""
@@ -419,6 +444,43 @@ class Dashboard:
         return bundle
 
 
+def _refusal(name, control, value):
+    """Why ``control`` cannot take ``value`` (as a slider cannot), or None if it can.
+
+    A numeric slider takes a real, finite number; one of choices takes one of
+    its choices."""
+    options = getattr(control, "options", None)
+    if options is not None:
+        values = [o[1] if isinstance(o, tuple) else o for o in options]
+        if any(value is v or _equal(value, v) for v in values):
+            return None
+        labels = [o[0] if isinstance(o, tuple) else str(o) for o in options]
+        shown = labels if len(labels) <= 8 else [*labels[:3], "…", *labels[-3:]]
+        return f"{name} takes one of its choices, {', '.join(shown)}, not {value!r}"
+    if not hasattr(control, "min"):
+        return None
+    lo, hi = control.min, control.max
+    if isinstance(control, widgets.FloatLogSlider):
+        lo, hi = control.base**lo, control.base**hi
+    span = f"a number from {fmt(lo)} to {fmt(hi)}"
+    if isinstance(value, (bool, np.bool_)) or not isinstance(
+        value, (int, float, np.integer, np.floating)
+    ):
+        return f"{name} takes {span}, not {value!r}"
+    if not np.isfinite(value):
+        return f"{name} takes {span}, not {_short(float(value))}"
+    if isinstance(control.value, int) and value != int(value):
+        return f"{name} takes whole numbers from {fmt(lo)} to {fmt(hi)}"
+    return None
+
+
+def _equal(a, b):
+    try:
+        return bool(a == b)
+    except Exception:  # values whose == is not a yes or no are not equal
+        return False
+
+
 def _read_value(name, control, text):
     """``text`` as a value ``control`` can take, or a ValueError that says what it can take."""
     options = getattr(control, "options", None)
@@ -494,18 +556,37 @@ class PredictFirst:
     ``truth`` is the value to guess (computed by the helpers). With
     ``choices`` (e.g. ``["negative", "zero", "positive"]``) the guess is picked
     from buttons and compared with ``truth`` as a label; otherwise it is a
-    number and the feedback says how far off it was. :meth:`reveal` is what
-    the button calls; a test can call it too.
+    number typed in a box. :meth:`reveal` is what the button calls; a test
+    can call it too.
+
+    Reveal needs a real guess: an empty box or no choice asks for one and
+    reveals nothing. Once revealed, the guess is final (box and buttons are
+    disabled). A number that is the value (to the figures typed, three or
+    more) is "Right"; within ``rel_tol`` of it, "Close". ``misconceptions``
+    lists ``(value, why)`` for the answers a known misconception gives (for
+    "w5 doubles, what is ŷ?", ŷ doubling): a guess nearer such a value than
+    the truth is told ``why``, never "close". ``why`` is one line saying why
+    the answer is what it is, shown after a choice (right or wrong).
     """
 
-    def __init__(self, question, truth, choices=None, unit="", rel_tol=0.1):
+    def __init__(
+        self, question, truth, choices=None, unit="", rel_tol=0.02, misconceptions=(), why=""
+    ):
         self.question = question
         self.truth = truth
         self.choices = choices
         self.unit = unit
         self.rel_tol = rel_tol
+        self.misconceptions = list(misconceptions)
+        self.why = why
+        self.revealed = False
         if choices is None:
-            self.guess = widgets.FloatText(value=0.0, description="Your guess", step=0.1)
+            self.guess = widgets.Text(
+                value="",
+                placeholder="a number",
+                description="Your guess",
+                layout=widgets.Layout(width="16em"),
+            )
         else:
             self.guess = widgets.ToggleButtons(
                 options=list(choices), value=None, style={"button_width": "auto"}
@@ -524,31 +605,93 @@ class PredictFirst:
         )
 
     def verdict(self, guess):
-        """What the student is told for ``guess``."""
-        if guess is None:
-            return "Pick an answer first, then press Reveal."
+        """What the student is told for ``guess``: a typed text or number, or a choice."""
+        return self._judge(guess)[1]
+
+    def _judge(self, guess):
+        """``(ok, text)``: ok is True (right or close), False (wrong) or None (no guess yet)."""
         if self.choices is not None:
+            if guess is None:
+                return None, "Pick an answer first, then press Reveal."
+            why = f"\n{self.why}" if self.why else ""
             if guess == self.truth:
-                return f"Right: it is {self.truth}."
-            return f"Not quite: you said {guess}, and it is {self.truth}."
+                return True, f"Right: the answer is “{self.truth}”.{why}"
+            return False, f"Not quite: you chose “{guess}”; the answer is “{self.truth}”.{why}"
+        number = _typed_number(guess)
+        if number is None:
+            if guess is None or (isinstance(guess, str) and not guess.strip()):
+                return None, "Type your guess first, then press Reveal."
+            return None, "Type a number, such as 2.5 or −0.3, then press Reveal."
         truth = float(self.truth)
-        off = abs(guess - truth)
+        off = abs(number - truth)
         scale = max(abs(truth), 1e-12)
         shown = f"{fmt(truth, 6)}{self.unit}"
+        if _right(number, guess, truth):
+            return True, f"Right: the value is {shown}."
+        for value, why in self.misconceptions:
+            if abs(number - value) < off and abs(number - value) <= 0.05 * max(abs(value), 1e-12):
+                return False, f"Not quite: the value is {shown}. {why}"
         if off <= self.rel_tol * scale:
-            return f"Close: the value is {shown}, and you were off by {fmt(off, 3)}."
-        if np.sign(guess) != np.sign(truth) and truth != 0:
-            return f"The value is {shown}: your guess has the wrong sign."
-        return f"The value is {shown}; you were off by {fmt(off, 3)} ({off / scale:.0%} of it)."
+            return True, f"Close: the value is {shown}, and you were off by {fmt(off, 3)}."
+        if np.sign(number) != np.sign(truth) and truth != 0:
+            return False, f"The value is {shown}: your guess has the wrong sign."
+        return False, (
+            f"The value is {shown}; you were off by {fmt(off, 3)} ({off / scale:.0%} of it)."
+        )
 
     def reveal(self):
-        self.feedback.value = html.escape(self.verdict(self.guess.value))
+        """Judge the guess: ask for one if there is none, else show the verdict for good."""
+        if self.revealed:
+            return self.feedback.value
+        ok, text = self._judge(self.guess.value)
+        body = "<br>".join(html.escape(line) for line in text.splitlines())
+        if ok is None:
+            self.feedback.value = body
+            return self.feedback.value
+        from .checks import MARKS  # the checks import the network, not the widgets
+
+        symbol, colour = MARKS[ok]
+        self.feedback.value = (
+            f'<span style="color:{colour};font-weight:bold" aria-hidden="true">{symbol}</span> '
+            f"{body}"
+        )
+        self.revealed = True
+        self.guess.disabled = True
+        self.button.disabled = True
         return self.feedback.value
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.widget._repr_mimebundle_(**kwargs)
         bundle["text/plain"] = f"Predict first: {self.question}"
         return bundle
+
+
+def _typed_number(guess):
+    """A guess as a finite number (text as typed, with − or -), or None."""
+    if isinstance(guess, (bool, np.bool_)) or guess is None:
+        return None
+    if isinstance(guess, str):
+        text = guess.strip().replace("−", "-").replace(" ", "")
+        try:
+            guess = float(text)
+        except ValueError:
+            return None
+    try:
+        number = float(guess)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return number if np.isfinite(number) else None
+
+
+def _right(number, typed, truth):
+    """The guess is the value: to 10⁻⁹, or the value rounded to the 3+ figures typed."""
+    from .checks import Reading
+
+    if np.isclose(number, truth, rtol=1e-9, atol=1e-12):
+        return True
+    whole = isinstance(typed, str) and typed.strip().lstrip("−-").isdigit()
+    reading = Reading(number, truth, rel_tol=1e-9, whole=whole or isinstance(typed, int))
+    return reading.digits >= 3 and reading.matches(truth)
 
 
 class Player:

@@ -161,3 +161,33 @@ def test_update_path_is_the_slider_path(dashboard):
     dashboard.update(**{name: new})
     assert dashboard.description == via_slider
     dashboard.reset()
+
+
+def test_a_value_no_slider_can_take_is_refused(dashboard):
+    """update() and load() refuse nan, infinities and text, as a slider would: nothing
+    changes, nothing undefined is drawn, and the dashboard says why."""
+    dashboard.reset()
+    before, drawn = dashboard.values(), dashboard.description
+    numeric = [
+        name
+        for name, control in dashboard.controls.items()
+        if hasattr(control, "min") and not isinstance(control.value, bool)
+    ]
+    for name in numeric:
+        for odd in (float("nan"), float("inf"), -float("inf"), "0.5", None, True):
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                refusal = dashboard.update(**{name: odd})
+            assert refusal is not None and refusal.ok is False, (name, odd)
+            assert refusal.message.startswith(f"Not changed: {name} takes"), refusal.message
+            assert "\n" not in refusal.message
+            assert "Not changed." in dashboard.message.value
+            assert dashboard.values() == before and dashboard.description == drawn
+            assert dashboard.problems() == []
+        for text in ("nan", "inf", "-inf"):
+            with pytest.raises(ValueError, match=name):
+                dashboard.load(f"{name}={text}")
+            assert dashboard.values() == before
+    assert numeric or not any(hasattr(c, "min") for c in dashboard.controls.values())
+    dashboard.update(**before)  # and a good value goes through as before
+    assert dashboard.description == drawn and dashboard.last_error is None

@@ -283,7 +283,7 @@ def test_lr_choices_are_round_and_increasing():
 
 
 def test_predict_first_number_verdicts():
-    p = PredictFirst("If w5 doubles, what is ŷ?", truth=4.1456)
+    p = PredictFirst("If w5 doubles, what is ŷ?", truth=4.1456, rel_tol=0.1)
     assert p.verdict(4.0).startswith("Close: the value is 4.1456")
     assert "wrong sign" in p.verdict(-4.0)
     far = p.verdict(10.0)
@@ -291,21 +291,89 @@ def test_predict_first_number_verdicts():
     assert "141%" in far
 
 
+def test_predict_first_an_exact_guess_is_right_not_close():
+    p = PredictFirst("What is ŷ?", truth=4.1456)
+    for typed in ("4.1456", "4.15", " 4.1456 ", 4.1456):
+        assert p.verdict(typed) == "Right: the value is 4.1456.", typed
+    assert PredictFirst("E×?", truth=4.0).verdict("4") == "Right: the value is 4."
+    assert PredictFirst("Δ?", truth=-0.3).verdict("−0.3").startswith("Right")
+    # Two figures are not the value: 4.1 is close at most.
+    assert not p.verdict("4.1").startswith("Right")
+
+
+def test_predict_first_does_not_praise_the_misconception_it_targets():
+    # w5 doubles: ŷ = h1·w5 + h2·w6 does not double; 2ŷ = 4.4272 is the misconception.
+    truth, doubled = 4.1456, 4.4272
+    plain = PredictFirst("If w5 doubles, what is ŷ?", truth=truth)
+    assert not plain.verdict(doubled).startswith(("Close", "Right"))  # 7 % off
+    p = PredictFirst(
+        "If w5 doubles, what is ŷ?",
+        truth=truth,
+        rel_tol=0.1,
+        misconceptions=[(doubled, "Only h1·w5 doubles; h2·w6 stays as it was.")],
+    )
+    for guess in (doubled, 4.43, 4.4):
+        verdict = p.verdict(guess)
+        assert verdict.startswith("Not quite") and "h2·w6 stays" in verdict, verdict
+    assert p.verdict(4.15).startswith("Right")
+    assert p.verdict(4.2).startswith("Close")
+
+
+def test_predict_first_reveal_needs_a_real_guess_and_is_final():
+    p = PredictFirst("What is ŷ?", truth=2.2136)
+    p.button.click()  # an untouched box: no reveal
+    assert "Type your guess first" in p.feedback.value and "2.2136" not in p.feedback.value
+    assert not p.revealed and not p.guess.disabled
+    p.guess.value = "abc"
+    p.button.click()
+    assert "Type a number" in p.feedback.value and not p.revealed
+    p.guess.value = "2.2136"
+    p.button.click()
+    assert "Right: the value is 2.2136." in p.feedback.value and "✓" in p.feedback.value
+    assert p.revealed and p.guess.disabled and p.button.disabled
+    p.guess.value = "99"  # too late: the first guess stands
+    p.reveal()
+    assert "Right" in p.feedback.value
+
+
 def test_predict_first_choice_verdicts():
-    p = PredictFirst("Is ŷ positive?", truth="positive", choices=["positive", "zero", "negative"])
+    p = PredictFirst(
+        "Is ŷ positive?",
+        truth="positive",
+        choices=["positive", "zero", "negative"],
+        why="Both inputs and all six weights are positive.",
+    )
     assert p.verdict(None) == "Pick an answer first, then press Reveal."
-    assert p.verdict("positive") == "Right: it is positive."
-    assert p.verdict("negative") == "Not quite: you said negative, and it is positive."
+    assert p.verdict("positive") == (
+        "Right: the answer is “positive”.\nBoth inputs and all six weights are positive."
+    )
+    assert p.verdict("negative") == (
+        "Not quite: you chose “negative”; the answer is “positive”.\n"
+        "Both inputs and all six weights are positive."
+    )
+
+
+@pytest.mark.parametrize(
+    "truth", ["blows up", "keeps jumping up and down", "falls to zero", "about 10⁴", "w1"]
+)
+def test_predict_first_sentences_are_built_from_whole_phrases(truth):
+    p = PredictFirst("What happens?", truth=truth, choices=[truth, "other"])
+    assert "it is " + truth not in p.verdict(truth)
+    assert f"“{truth}”" in p.verdict(truth) and f"“{truth}”" in p.verdict("other")
 
 
 def test_predict_first_reveal_shows_the_verdict_in_the_widget():
-    p = PredictFirst("Is ŷ < y?", truth="yes", choices=["yes", "no"])
+    p = PredictFirst("Is ŷ < y?", truth="yes", choices=["yes", "no"], why="ŷ = 2.2 and y = 4.")
     assert p.feedback.value == "Make a guess, then press Reveal."
     p.button.click()
     assert p.feedback.value == "Pick an answer first, then press Reveal."
+    assert not p.revealed
     p.guess.value = "no"
     p.reveal()
-    assert p.feedback.value == "Not quite: you said no, and it is yes."
+    assert "Not quite: you chose “no”; the answer is “yes”.<br>ŷ = 2.2 and y = 4." in (
+        p.feedback.value
+    )
+    assert "✗" in p.feedback.value and p.guess.disabled and p.button.disabled
     assert "Is ŷ &lt; y?" in p.widget.children[0].value
 
 

@@ -437,10 +437,9 @@ class LearningRateExplorer(Dashboard):
         finally:
             self._busy = was_busy
 
-    def update(self, **values):
+    def prepare(self, values):
         if "epochs" in values:
             self._set_step_range(int(values["epochs"]))
-        super().update(**values)
 
     def load_range(self, name, values):
         if name == "step":  # any step of the run being loaded
