@@ -735,6 +735,9 @@ def check_matrix_gradients(dE_dW_hidden, dE_dW_out, example=WORKED_EXAMPLE):
         )
     if out.ok and hidden.ok:
         return Feedback(True, f"Correct: both match backward().\n{out.message}\n{hidden.message}")
+    # One wrong answer beside a right one: what is wrong is all there is to say.
+    if {out.ok, hidden.ok} == {True, False}:
+        return out if out.ok is False else hidden
     # One wrong answer makes the verdict "wrong"; otherwise one part is still to do.
     ok = False if False in (out.ok, hidden.ok) else None
     return Feedback(ok, f"{out.message}\n{hidden.message}")

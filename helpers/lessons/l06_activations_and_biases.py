@@ -585,7 +585,7 @@ def check_repair(backprop_fn, example=RELU_EXAMPLE):
             "dict of gradients {'Wh': …, 'bh': …, 'Wo': …, 'bo': …}.",
         )
     if not result.passed:
-        return Feedback(False, f"Not yet. The gradient check says: {result.message}")
+        return Feedback(False, f"Not yet: the gradient check says {result.message}")
     # On one network a wrong backward pass can give the right numbers: where every
     # unit is alive relu′ is 1, and where the same units are on in both layers
     # relu′(Zo) equals relu′(Zh). The networks below differ in which units are on.
