@@ -566,7 +566,7 @@ class PredictFirst:
     lists ``(value, why)`` for the answers a known misconception gives (for
     "w5 doubles, what is ŷ?", ŷ doubling): a guess nearer such a value than
     the truth is told ``why``, never "close". ``why`` is one line saying why
-    the answer is what it is, shown after a choice (right or wrong).
+    the answer is what it is, shown after any guess (right or wrong).
     """
 
     def __init__(
@@ -605,18 +605,19 @@ class PredictFirst:
         )
 
     def verdict(self, guess):
-        """What the student is told for ``guess``: a typed text or number, or a choice."""
-        return self._judge(guess)[1]
+        """What the student is told for ``guess``: a typed text or number, or a choice.
+        After a guess, the question's ``why`` follows on a line of its own."""
+        ok, text = self._judge(guess)
+        return f"{text}\n{self.why}" if ok is not None and self.why else text
 
     def _judge(self, guess):
         """``(ok, text)``: ok is True (right or close), False (wrong) or None (no guess yet)."""
         if self.choices is not None:
             if guess is None:
                 return None, "Pick an answer first, then press Reveal."
-            why = f"\n{self.why}" if self.why else ""
             if guess == self.truth:
-                return True, f"Right: the answer is “{self.truth}”.{why}"
-            return False, f"Not quite: you chose “{guess}”; the answer is “{self.truth}”.{why}"
+                return True, f"Right: the answer is “{self.truth}”."
+            return False, f"Not quite: you chose “{guess}”; the answer is “{self.truth}”."
         number = _typed_number(guess)
         if number is None:
             if guess is None or (isinstance(guess, str) and not guess.strip()):
@@ -643,7 +644,8 @@ class PredictFirst:
         """Judge the guess: ask for one if there is none, else show the verdict for good."""
         if self.revealed:
             return self.feedback.value
-        ok, text = self._judge(self.guess.value)
+        ok, _text = self._judge(self.guess.value)
+        text = self.verdict(self.guess.value)
         body = "<br>".join(html.escape(line) for line in text.splitlines())
         if ok is None:
             self.feedback.value = body

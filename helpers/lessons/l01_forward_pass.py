@@ -12,6 +12,8 @@ Also here: the course map's still drawing of the network (:func:`example_figure`
 
 from __future__ import annotations
 
+import numpy as np
+
 from ..checks import check_number
 from ..diagram import NetworkDiagram, Scene
 from ..examples import WORKED_EXAMPLE
@@ -30,7 +32,10 @@ __all__ = [
     "show_values",
     "sign_word",
     "sum_text",
+    "w5_doubling_misconception",
     "weight_table",
+    "why_flipped_input",
+    "why_w5_doubles",
 ]
 
 
@@ -230,3 +235,39 @@ def check_y_hat(y_hat, example=WORKED_EXAMPLE):
         ((h1 * w["w5"]) * (h2 * w["w6"]), "The two contributions are added, not multiplied."),
     ]
     return check_number("ŷ", y_hat, expected, hints, rel_tol=1e-4)
+
+
+# --------------------------------------------------------------------------
+# Why the predict-first answers are what they are (shown after Reveal)
+# --------------------------------------------------------------------------
+
+
+def w5_doubling_misconception(example=WORKED_EXAMPLE):
+    """``(2ŷ, why)``: the answer "ŷ doubles" to "if w5 doubles, what is ŷ?", and why not."""
+    return (
+        2 * predict(example),
+        "ŷ does not double: ŷ = h1·w5 + h2·w6, and doubling w5 doubles only h1·w5; "
+        "h2·w6 stays as it was.",
+    )
+
+
+def why_w5_doubles(example=WORKED_EXAMPLE):
+    """One line on the value of ŷ once w5 doubles."""
+    w = example.named
+    doubled = predict(example, w5=2 * w["w5"])
+    _w, _i1, _i2, h1, h2, _y_hat = _parts(example)
+    return (
+        f"Only h1·w5 doubles: ŷ = h1·(2·w5) + h2·w6 = {fmt(h1, 4)}·{fmt(2 * w['w5'])} + "
+        f"{fmt(h2, 4)}·{fmt(w['w6'])} = {fmt(doubled, 5)}."
+    )
+
+
+def why_flipped_input(x, example=WORKED_EXAMPLE):
+    """One line on the sign of ŷ for the input ``x``, from the hidden values it makes."""
+    trace = forward(example.layers, np.asarray(x, dtype=float), example.activation)
+    h1, h2 = (float(v) for v in trace.hidden[0])
+    y_hat = float(trace.output[0])
+    return (
+        f"With i1 = {fmt(x[0])} and i2 = {fmt(x[1])}: h1 = i1·w1 + i2·w2 = {fmt(h1, 4)}, "
+        f"h2 = i1·w3 + i2·w4 = {fmt(h2, 4)}, so ŷ = h1·w5 + h2·w6 = {fmt(y_hat, 4)}."
+    )

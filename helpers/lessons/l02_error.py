@@ -29,7 +29,10 @@ __all__ = [
     "check_error_for_target",
     "check_slope",
     "error_slope",
+    "miss_doubling_misconception",
     "squared_error",
+    "why_miss_doubles",
+    "why_w5_direction",
 ]
 
 
@@ -259,3 +262,41 @@ def check_slope(dE_dy_hat, example=WORKED_EXAMPLE):
         (y_hat, "That is ŷ; subtract the target."),
     ]
     return check_number("dE/dŷ", dE_dy_hat, expected, hints, rel_tol=1e-4)
+
+
+# --------------------------------------------------------------------------
+# Why the predict-first answers are what they are (shown after Reveal)
+# --------------------------------------------------------------------------
+
+
+def miss_doubling_misconception():
+    """``(2, why)``: the answer "E doubles" to "the miss doubles: how much larger is E?"."""
+    return (
+        2.0,
+        "E does not grow like the miss: it grows like its square, ½(ŷ − y)², so twice "
+        "the miss gives 2² times the error.",
+    )
+
+
+def why_miss_doubles(ratio):
+    """One line on the factor ``ratio`` by which E grows when the miss doubles."""
+    return (
+        f"E = ½(ŷ − y)² grows with the square of the miss: twice the miss gives "
+        f"2² = {fmt(ratio, 3)} times the error."
+    )
+
+
+def why_w5_direction(target, example=WORKED_EXAMPLE):
+    """One line on which way w5 should move to bring ŷ to ``target``."""
+    trace = forward(example.layers, example.x, example.activation)
+    y_hat = float(trace.output[0])
+    h1 = float(trace.hidden[0][0])
+    if np.isclose(y_hat, target) or h1 == 0:
+        return f"ŷ = {fmt(y_hat, 5)} is already on the target: any move of w5 raises E."
+    where = "below" if y_hat < target else "above"
+    up = (y_hat < target) == (h1 > 0)  # a larger w5 moves ŷ toward the target
+    return (
+        f"ŷ = {fmt(y_hat, 5)} is {where} the target {fmt(target)}; w5 multiplies "
+        f"h1 = {fmt(h1, 4)}, which is {'positive' if h1 > 0 else 'negative'}, so a "
+        f"{'larger' if up else 'smaller'} w5 moves ŷ toward the target."
+    )

@@ -49,6 +49,8 @@ __all__ = [
     "sign_word",
     "slice_curvature",
     "step_regime",
+    "why_step_regime",
+    "why_w6_gradient_sign",
 ]
 
 
@@ -363,3 +365,23 @@ def check_new_w6(given, example=WORKED_EXAMPLE):
         ),
     ]
     return check_number(f"the new w6 (lr = {lr:g})", given, expected, hints=hints)
+
+
+# --------------------------------------------------------------------------
+# Why the predict-first answers are what they are (shown after Reveal)
+# --------------------------------------------------------------------------
+
+
+def why_w6_gradient_sign(example=WORKED_EXAMPLE):
+    """One line on the sign of ∂E/∂w6 = (ŷ − y)·h2."""
+    _h1, h2, y_hat, y, grads = chain_rule_parts(example)
+    return (
+        f"∂E/∂w6 = (ŷ − y)·h2 = ({fmt(y_hat - y, 4)})·({fmt(h2, 4)}) = {fmt(grads['w6'], 4)}: "
+        f"ŷ is {'below' if y_hat < y else 'above'} the target and h2 is "
+        f"{sign_word(h2)}, so E {'falls' if grads['w6'] < 0 else 'rises'} as w6 grows."
+    )
+
+
+def why_step_regime(ratio):
+    """One line on what a step does at ``ratio = lr × curvature`` (:func:`step_regime`)."""
+    return f"lr × the curvature h2² = {fmt(ratio, 3)}: {step_regime(ratio)[1]}."

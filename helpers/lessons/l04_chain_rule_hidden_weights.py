@@ -65,6 +65,8 @@ __all__ = [
     "gradient_used",
     "hidden_signals",
     "reference_step",
+    "why_largest_hidden_gradient",
+    "why_one_step",
 ]
 
 
@@ -793,3 +795,28 @@ def _read_step_result(new, first):
         if wrong_kind:
             return Feedback(False, wrong_kind, odd=True)
     return None
+
+
+# --------------------------------------------------------------------------
+# Why the predict-first answers are what they are (shown after Reveal)
+# --------------------------------------------------------------------------
+
+
+def why_largest_hidden_gradient(example=WORKED_EXAMPLE):
+    """One line with the four hidden gradients and the rule that sizes them."""
+    _h1, _h2, _y_hat, _y, grads = chain_rule_parts(example)
+    listed = ", ".join(f"∂E/∂{n} = {fmt(grads[n], 4)}" for n in ("w1", "w2", "w3", "w4"))
+    return f"Each is δ × the output weight on its path × its input: {listed}."
+
+
+def why_one_step(example=WORKED_EXAMPLE):
+    """One line on where ŷ lands after one full step at the example's learning rate."""
+    trace = forward(example.layers, example.x, example.activation)
+    after = sgd_step(example.layers, backward_of(example), example.lr)
+    y_hat = float(trace.output[0])
+    new = float(forward(after, example.x, example.activation).output[0])
+    y = float(example.target[0])
+    return (
+        f"The step takes ŷ from {fmt(y_hat, 5)} to {fmt(new, 5)}: {fmt(abs(new - y), 4)} from "
+        f"the target {fmt(y)}, against {fmt(abs(y_hat - y), 4)} before."
+    )

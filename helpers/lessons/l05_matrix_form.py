@@ -53,6 +53,8 @@ __all__ = [
     "gradient_norm_squared",
     "largest_bound_at_target",
     "lr_grid",
+    "why_error_after_two",
+    "why_just_below_the_bound",
 ]
 
 
@@ -741,3 +743,37 @@ def check_matrix_gradients(dE_dW_hidden, dE_dW_out, example=WORKED_EXAMPLE):
     # One wrong answer makes the verdict "wrong"; otherwise one part is still to do.
     ok = False if False in (out.ok, hidden.ok) else None
     return Feedback(ok, f"{out.message}\n{hidden.message}")
+
+
+# --------------------------------------------------------------------------
+# Why the predict-first answers are what they are (shown after Reveal)
+# --------------------------------------------------------------------------
+
+
+def why_error_after_two(errors):
+    """One line on the errors after 0, 1 and 2 steps: the miss grows by a factor each step."""
+    e0, e1, e2 = (float(e) for e in errors[:3])
+    return (
+        f"E went {fmt(e0, 2)} → {fmt(e1, 2)} → {fmt(e2, 2)}: step 1 multiplied the miss by "
+        f"about {fmt(np.sqrt(e1 / e0), 2)} and step 2 by about {fmt(np.sqrt(e2 / e1), 2)}, "
+        "and E grows with the square of the miss."
+    )
+
+
+def why_just_below_the_bound(regime, lr, bound, epochs):
+    """One line on what the error does at ``lr`` just below the stability ``bound``."""
+    if regime == "converges":
+        return (
+            f"Below the bound {fmt(bound, 4)} every step shrinks the miss, so over {epochs} "
+            "steps the error falls to zero."
+        )
+    if regime == "neither":
+        return (
+            f"Just below the bound {fmt(bound, 4)} each step overshoots by almost as much as "
+            f"it was off: the miss shrinks so slowly that over {epochs} steps the error keeps "
+            "jumping up and down."
+        )
+    return (
+        f"The bound {fmt(bound, 4)} holds at the starting weights only: as the weights move "
+        f"the safe rate falls below lr = {lr:g}, and the error blows up."
+    )

@@ -54,6 +54,7 @@ __all__ = [
     "from_values",
     "training_steps",
     "values_of",
+    "why_switched_off",
     "with_dead_units",
 ]
 
@@ -633,3 +634,25 @@ def repair_cases(example, random=4):
                 )
             )
     return cases
+
+
+# --------------------------------------------------------------------------
+# Why the predict-first answers are what they are (shown after Reveal)
+# --------------------------------------------------------------------------
+
+
+def why_switched_off(example, weight="w2", unit=1):
+    """One line on ∂E/∂``weight`` when hidden unit ``unit`` (0-based) may be switched off."""
+    trace = forward(example.layers, example.x, "relu")
+    z = float(np.asarray(trace.z[0])[0, unit])
+    grad = float(backward(example.layers, trace, example.target)[0].W[0, unit])
+    name = f"h{unit + 1}"
+    if z < 0:
+        return (
+            f"{name} receives z = {fmt(z, 3)}, below 0, so relu′(z) = 0: no error passes back "
+            f"through {name}, and ∂E/∂{weight} = {fmt(grad, 3)}."
+        )
+    return (
+        f"{name} receives z = {fmt(z, 3)}, so relu′(z) = {1 if z > 0 else 0} and "
+        f"∂E/∂{weight} = {fmt(grad, 3)}."
+    )

@@ -30,6 +30,8 @@ __all__ = [
     "cost_table",
     "gradient_norms",
     "gradient_verdict",
+    "why_gradient_ratio",
+    "why_single_layer",
 ]
 
 
@@ -513,4 +515,27 @@ def check_relative_error(fn):
         f"Correct: your relative error matches on all {len(_CASES)} cases. A tiny pair of "
         f"gradients and a large pair that differ only in scale get the same relative error, "
         f"{fmt(tiny, 3)}.",
+    )
+
+
+# --------------------------------------------------------------------------
+# Why the predict-first answers are what they are (shown after Reveal)
+# --------------------------------------------------------------------------
+
+
+def why_gradient_ratio(ratio):
+    """One line on the first layer's gradient as a fraction ``ratio`` of the last one's."""
+    return (
+        f"The first layer's gradient is {fmt(ratio, 2)} times the last one's: on its way back "
+        "the error passes through every layer's σ′(z), which is at most 0.25, so it shrinks "
+        "layer after layer."
+    )
+
+
+def why_single_layer(outputs):
+    """One line on the single layer's four XOR outputs ``outputs``."""
+    shown = ", ".join(fmt(v, 2) for v in outputs)
+    return (
+        f"Its outputs end at {shown}: a single layer splits its inputs with one straight "
+        "line, and no straight line puts XOR's two 1s on one side and its two 0s on the other."
     )
