@@ -13,9 +13,12 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 CHROMIUM ?= /usr/bin/chromium
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
-# Two workers share the tests; each file (a notebook, a test module) stays whole on one
-# worker, so a notebook's cells share one kernel and a module its servers.
+# Two workers share the tests but the browser ones; each file stays whole on one worker,
+# so a notebook's cells share one kernel. The browser tests then run alone: they time
+# what a page shows, and a second browser on the same two cores disturbs them.
 WORKERS := -n 2 --dist loadfile
+# Leaves out the browser test modules; their fixture notebook still gets nbval's check.
+NO_BROWSER := '--ignore-glob=tests/browser/test_*.py'
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: lab test test-fast lint notebooks nav bench chromium npm slides app student site clean
@@ -57,11 +60,12 @@ lint: $(DEV_STAMP)
 test: $(DEV_STAMP) chromium npm lint
 	$(BIN)/python tools/nav.py --check
 	$(BIN)/python tools/slide_meta.py --check
-	$(BIN)/python -m pytest tests notebooks $(NBVAL) $(WORKERS) -p no:cacheprovider
+	$(BIN)/python -m pytest tests notebooks $(NBVAL) $(WORKERS) -p no:cacheprovider $(NO_BROWSER)
+	$(BIN)/python -m pytest tests/browser -p no:cacheprovider
 
 # Everything but the browser: quick feedback while writing.
 test-fast: $(DEV_STAMP) lint
-	$(BIN)/python -m pytest tests notebooks $(NBVAL) $(WORKERS) -p no:cacheprovider --ignore=tests/browser
+	$(BIN)/python -m pytest tests notebooks $(NBVAL) $(WORKERS) -p no:cacheprovider $(NO_BROWSER)
 
 # make notebooks NB=notebooks/02_error.ipynb re-runs one notebook.
 notebooks: $(STAMP)

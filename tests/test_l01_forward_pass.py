@@ -277,7 +277,7 @@ def test_check_h2_names_typical_slips(wrong, says):
     assert says in fb.message
 
 
-def test_check_h2_unknown_wrong_answer_says_how_far():
+def test_check_h2_unknown_wrong_answer_says_which_way_not_how_far():
     fb = check_h2(2.5)
     assert fb.ok is False and "too large" in fb.message
     rough = check_h2(2.0)  # h2 = 1.76 to one figure
