@@ -1,0 +1,62 @@
+"""``%%after``: a cell that would give an answer away holds its output back until it is answered."""
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from helpers.answers import answered, held_back, waiting_for
+from helpers.checks import Feedback
+from helpers.widgets import PredictFirst
+
+
+def run(*sources):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(s) for s in sources]
+    NotebookClient(nb, timeout=120, kernel_name="python3").execute()
+    return [
+        "".join(
+            o.get("text", "") + "".join(o.get("data", {}).get("text/plain", "")) for o in c.outputs
+        )
+        for c in nb.cells
+    ]
+
+
+SETUP = (
+    "%load_ext helpers.answers\n"
+    "from helpers.lessons.l03_chain_rule_output_weights import check_dE_dw5\n"
+    "answer = None"
+)
+SHOWS = "%%after check_dE_dw5(answer)\nshown = 'the answer is -15.00576'\nprint(shown)\nshown"
+
+
+def test_a_cell_holds_its_output_until_the_checker_says_correct_and_still_runs():
+    out = run(SETUP, SHOWS, "print(len(shown))")
+    assert "-15.00576" not in out[1]
+    assert "Held back" in out[1] and "check_dE_dw5(answer)" in out[1]
+    assert out[2].strip() == "23", "the held-back cell must still define its variables"
+
+
+def test_a_wrong_answer_keeps_it_held_and_a_right_one_shows_it():
+    assert "Held back" in run(SETUP, "answer = 15.006", SHOWS)[2]
+    shown = run(SETUP, "answer = -15.006", SHOWS)[2]
+    assert "Held back" not in shown and shown.count("-15.00576") == 2
+
+
+def test_a_question_is_answered_once_revealed():
+    question = PredictFirst("What is 2 + 2?", truth=4)
+    assert not answered(question)
+    question.guess.value = "4"
+    question.reveal()
+    assert answered(question)
+
+
+def test_waiting_for_names_each_unanswered_part():
+    space = {"right": Feedback(True, "Correct"), "wrong": Feedback(False, "Not yet")}
+    assert waiting_for("right, wrong", space) == ["wrong"]
+    assert waiting_for("undefined_answer", space) == ["undefined_answer"]
+    assert "predict-first" in held_back(["question"]).message
+
+
+def test_waiting_for_something_that_is_no_answer_is_a_clear_error():
+    with pytest.raises(TypeError, match="checker's verdict or a predict-first question"):
+        waiting_for("42", {})
