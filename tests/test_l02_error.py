@@ -319,13 +319,15 @@ def test_check_error_for_target_names_slips(wrong, says):
 
 
 def test_check_slope():
+    y = OTHER_TARGET
     assert check_slope(None).ok is None
-    assert check_slope(Y_HAT - 4.0).ok is True
-    assert "2 cancels" in check_slope(2 * (Y_HAT - 4.0)).message
-    assert "prediction first" in check_slope(4.0 - Y_HAT).message
-    assert "E itself" in check_slope(E_EXAMPLE).message
+    assert check_slope(Y_HAT - y).ok is True
+    assert "2 cancels" in check_slope(2 * (Y_HAT - y)).message
+    assert "prediction first" in check_slope(y - Y_HAT).message
+    assert "E itself" in check_slope(0.5 * (Y_HAT - y) ** 2).message
     assert "subtract the target" in check_slope(Y_HAT).message
-    assert "too " in check_slope(1.0).message and "off by" not in check_slope(1.0).message
+    assert "own target" in check_slope(Y_HAT - 4.0).message
+    assert "too " in check_slope(5.0).message and "off by" not in check_slope(5.0).message
 
 
 # --------------------------------------------------------------------------

@@ -91,7 +91,7 @@ NUMBERS = {
     "check_h2": float(_trace().hidden[0][1]),
     "check_y_hat": Y_HAT,
     "check_error_for_target": 0.5 * (Y_HAT - l02_error.OTHER_TARGET) ** 2,
-    "check_slope": Y_HAT - float(EX.target[0]),
+    "check_slope": Y_HAT - l02_error.OTHER_TARGET,
     "check_dE_dw5": _grads()["w5"],
     "check_new_w6": to_named(sgd_step(EX.layers, backward(EX.layers, _trace(), EX.target), EX.lr))[
         "w6"

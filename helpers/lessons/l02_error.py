@@ -242,12 +242,18 @@ def check_error_for_target(E, target=OTHER_TARGET, example=WORKED_EXAMPLE):
     return check_number("E", E, expected, hints, rel_tol=1e-4)
 
 
-def check_slope(dE_dy_hat, example=WORKED_EXAMPLE):
-    """Check dE/dŷ = ŷ − y at the example's prediction."""
+def check_slope(dE_dy_hat, target=OTHER_TARGET, example=WORKED_EXAMPLE):
+    """Check dE/dŷ = ŷ − y at the example's prediction, for the other ``target``
+    of exercise 1 (the slope at the example's own target is printed above it)."""
     y_hat = _prediction(example)
-    y = _target(example)
+    y = target
     expected = y_hat - y
     hints = [
+        (
+            y_hat - _target(example),
+            f"That is the slope for the example's own target {_target(example):g}; "
+            f"use y = {target:g}.",
+        ),
         (
             2 * expected,
             "That is 2(ŷ − y), the slope of (ŷ − y)². With the ½ in front, the 2 cancels.",
