@@ -1,10 +1,10 @@
-"""``%%after``: a cell that would give an answer away holds its output back until it is answered."""
+"""``answer_first``: a cell that would show an answer holds it back until it is answered."""
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from helpers.answers import answered, held_back, waiting_for
+from helpers.answers import answer_first, answered, held_back
 from helpers.checks import Feedback
 from helpers.widgets import PredictFirst
 
@@ -22,17 +22,22 @@ def run(*sources):
 
 
 SETUP = (
-    "%load_ext helpers.answers\n"
+    "from helpers.answers import answer_first\n"
     "from helpers.lessons.l03_chain_rule_output_weights import check_dE_dw5\n"
     "answer = None"
 )
-SHOWS = "%%after check_dE_dw5(answer)\nshown = 'the answer is -15.00576'\nprint(shown)\nshown"
+SHOWS = (
+    "with answer_first(check_dE_dw5(answer)):\n"
+    "    shown = 'the answer is -15.00576'\n"
+    "    print(shown)\n"
+    "    display(shown)"
+)
 
 
 def test_a_cell_holds_its_output_until_the_checker_says_correct_and_still_runs():
     out = run(SETUP, SHOWS, "print(len(shown))")
     assert "-15.00576" not in out[1]
-    assert "Held back" in out[1] and "check_dE_dw5(answer)" in out[1]
+    assert "Held back" in out[1] and "the exercise above" in out[1]
     assert out[2].strip() == "23", "the held-back cell must still define its variables"
 
 
@@ -50,13 +55,19 @@ def test_a_question_is_answered_once_revealed():
     assert answered(question)
 
 
-def test_waiting_for_names_each_unanswered_part():
-    space = {"right": Feedback(True, "Correct"), "wrong": Feedback(False, "Not yet")}
-    assert waiting_for("right, wrong", space) == ["wrong"]
-    assert waiting_for("undefined_answer", space) == ["undefined_answer"]
-    assert "predict-first" in held_back(["question"]).message
+def test_the_message_names_what_is_still_to_answer():
+    question = PredictFirst("What is 2 + 2?", truth=4)
+    wrong = Feedback(False, "Not yet")
+    assert "the exercise above" in held_back([wrong]).message
+    assert (
+        "exercises above and the predict-first question"
+        in held_back([wrong, wrong, question]).message
+    )
+    with answer_first(Feedback(True, "Correct"), wrong):
+        pass
 
 
 def test_waiting_for_something_that_is_no_answer_is_a_clear_error():
     with pytest.raises(TypeError, match="checker's verdict or a predict-first question"):
-        waiting_for("42", {})
+        with answer_first(42):
+            pass
