@@ -187,6 +187,19 @@ def test_the_feedback_on_wrong_answers_says_what_each_checker_found(courses, pat
         assert message in page, f"the feedback does not say {message!r}"
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_run_all_never_stops_in_a_blank_notebook(courses, path):
+    where, _ = courses
+    name = path.stem
+    blank = where[name] / "autograded" / "blank" / name / f"{name}.ipynb"
+    failed = [
+        cell.source
+        for cell in nbformat.read(blank, as_version=4).cells
+        if any(out.output_type == "error" for out in cell.get("outputs", []))
+    ]
+    assert not failed, f"cells that fail in a blank notebook: {failed}"
+
+
 def test_tests_that_assert_grade_the_same(courses):
     _, asserted = courses
     exercises_in = len(exercises(nbformat.read(ASSERTED, as_version=4)))
