@@ -21,7 +21,7 @@ WORKERS := -n 2 --dist loadfile
 NO_BROWSER := '--ignore-glob=tests/browser/test_*.py'
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: lab test test-fast lint notebooks nav bench chromium npm slides app student site clean
+.PHONY: lab test test-fast lint notebooks nav bench chromium npm slides app student assignments site clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -82,6 +82,11 @@ app: $(STAMP)
 
 student: $(STAMP)
 	$(BIN)/python tools/student.py
+
+# nbgrader's course folder in build/grading/: one assignment per notebook with exercises,
+# graded by the course's own checkers (README: "Grading with nbgrader").
+assignments: $(DEV_STAMP)
+	$(BIN)/python tools/assignments.py
 
 # The course website in build/site/ (Jupyter Book 1; MathJax from npm into build/mathjax).
 site: $(DEV_STAMP) npm
