@@ -46,13 +46,13 @@ import sys
 from pathlib import Path
 
 import nbformat
+from student import DROPPED, tags
 
 ROOT = Path(__file__).resolve().parent.parent
 
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
 POINTS = 1
-LEFT_OUT = {"solution", "teacher-edition"}
 
 CONFIG = '''\
 """nbgrader's settings for this course folder (written by tools/assignments.py)."""
@@ -66,10 +66,6 @@ c.ClearSolutions.code_stub = {"python": ""}
 # Some notebooks train networks while they run: give every cell time.
 c.Execute.timeout = 600
 '''
-
-
-def tags(cell):
-    return set(cell.get("metadata", {}).get("tags", []))
 
 
 def checker_call(source):
@@ -164,7 +160,7 @@ def assignment(nb, name="notebook", assert_ok=False):
     solutions = dict(exercises(nb))
     cells = []
     for k, cell in enumerate(nb.cells):
-        if tags(cell) & LEFT_OUT:
+        if tags(cell) & DROPPED:
             continue
         cell = nbformat.from_dict(cell)
         if cell.cell_type == "code":
@@ -226,6 +222,8 @@ def nbgrader(root, *args):
 
 def generate(root, names):
     """``nbgrader generate_assignment`` for each assignment (one run when it is all of them)."""
+    if not names:
+        return
     every = {p.name for p in (root / "source").iterdir() if p.is_dir()}
     for name in ["*"] if set(names) == every else names:
         nbgrader(root, "generate_assignment", name, "--force", "--log-level=WARN")
@@ -234,7 +232,9 @@ def generate(root, names):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", type=Path)
-    parser.add_argument("--out", type=Path, default=ROOT / "build" / "grading")
+    parser.add_argument(
+        "--out", type=Path, default=ROOT / "build" / "grading", help="default: build/grading"
+    )
     parser.add_argument(
         "--assert",
         dest="assert_ok",
@@ -246,7 +246,10 @@ def main(argv=None):
     root = args.out.resolve()
     names = build(paths, root, args.assert_ok)
     generate(root, names)
-    print(f"{root}: {len(names)} assignments in source/, the students' versions in release/")
+    for name in names:
+        print(f"{root}: source/{name} (yours), release/{name} (the students')")
+    if not names:
+        print("no notebook with exercises given: nothing to grade")
     return 0
 
 
