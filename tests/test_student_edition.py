@@ -237,3 +237,13 @@ def test_student_edition_never_points_to_a_solution(path, tmp_path):
 def test_the_teachers_index_says_where_the_solutions_are():
     cells = nbformat.read(ROOT / "notebooks" / "00_index.ipynb", as_version=4).cells
     assert any(SPEAKS_OF_SOLUTIONS.search(c.source) for c in cells if c.cell_type == "markdown")
+
+
+@pytest.mark.parametrize("path", TEACHING, ids=lambda p: p.stem)
+def test_the_teachers_notebook_keeps_its_predict_first_answers(path, tmp_path_factory):
+    """Predict first means predict first in the committed notebook too: after Run All
+    no output shows the number a predict-first question asks for."""
+    _, held = _run_student_edition(path, tmp_path_factory.mktemp(path.stem))
+    asked = [(what, value) for what, value in held if what.startswith("predict-first: ")]
+    leaks = _leaks(nbformat.read(path, as_version=4), asked)
+    assert not leaks, f"{path.name} shows predict-first answers after Run All:\n" + "\n".join(leaks)
