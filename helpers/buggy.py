@@ -276,11 +276,30 @@ def verdict(rel):
     return "wrong"
 
 
+#: A crash's message → what it means; a list of (words in the failing line, meaning)
+#: when the meaning depends on the line.
 _CRASH_HINTS = [
     (
         "truth value of an array",
-        "Python's `max` and `if` need ONE true/false answer, but `z > 0` on an array "
-        "gives one answer per unit. Use numpy's element-wise tools: np.maximum, (z > 0).",
+        [
+            (
+                "max(",
+                "Python's `max` compares its two arguments as ONE pair, so it needs one "
+                "true/false answer to 'which is larger?', but comparing a number with an "
+                "array gives one answer per unit. np.maximum(z, 0.0) compares element by "
+                "element.",
+            ),
+            (
+                "if ",
+                "`if` needs ONE true/false value, but `z > 0` on an array gives one per "
+                "unit. (z > 0).astype(float) gives one 0 or 1 per unit.",
+            ),
+            (
+                "",
+                "Python needs ONE true/false answer here, but a comparison on an array "
+                "gives one answer per unit. Use numpy's element-wise tools instead.",
+            ),
+        ],
     ),
     (
         "is not defined",
@@ -309,8 +328,11 @@ def crash_message(exc):
         where = f" in {last.name}(), at `{_code(last.line or '').strip()}`"
     said = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
     text = f"crashed{where}. Python says {said}"
+    line = (frames[-1].line or "") if frames else ""
     for needle, hint in _CRASH_HINTS:
         if needle in str(exc):
+            if isinstance(hint, list):
+                hint = next(h for words, h in hint if words in line)
             return f"{text}. That means {hint}"
     return text + "."
 

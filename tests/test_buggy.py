@@ -66,6 +66,16 @@ def test_crash_messages_name_the_line():
     assert "`dWh = x.T @ Eh`" in messages["hidden_error_elementwise"]
 
 
+def test_a_crash_is_explained_by_what_its_own_line_does():
+    with_max = buggy.gradient_check(buggy.BUGGY["relu_max"], EX).message
+    with_if = buggy.gradient_check(buggy.BUGGY["relu_prime_if"], EX).message
+    meaning_of_max = with_max.split("That means", 1)[1]
+    meaning_of_if = with_if.split("That means", 1)[1]
+    assert "`max`" in meaning_of_max and "np.maximum" in meaning_of_max
+    assert "`if`" not in meaning_of_max and "z > 0" not in meaning_of_max
+    assert "`if`" in meaning_of_if and "`max`" not in meaning_of_if
+
+
 def test_the_check_does_not_change_the_example():
     before = [L.W.copy() for L in EX.layers]
     for fn in buggy.BUGGY.values():
