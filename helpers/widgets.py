@@ -322,10 +322,28 @@ class Dashboard:
         """Set the controls to a line made by :meth:`state` (``w1=0.5 lr=0.02``; spaces
         around ``=`` are fine) and make it the starting point that Reset returns to.
 
-        Names not given keep their value. A value a control cannot take (outside
-        its slider's range, not one of its choices, not a number) raises a
-        ValueError that names the control and what it can take; nothing changes.
+        Names not given keep their value. A line that cannot be read, or a value a
+        control cannot take (outside its slider's range, not one of its choices,
+        not a number), changes nothing: the dashboard says why, naming the control
+        and what it can take, and the refusal is returned (a
+        :class:`~helpers.checks.Feedback` that a notebook shows).
         """
+        try:
+            values = self._read_line(line)
+        except ValueError as exc:
+            from .checks import Feedback  # the checks import the network, not the widgets
+
+            self.message.value = (
+                '<div role="alert" style="padding:0.3em 0.6em;border-left:4px solid #D55E00;'
+                f'background:#FFF3E8"><b>Not loaded.</b> {html.escape(str(exc))}</div>'
+            )
+            return Feedback(False, f"Not loaded: {exc}.")
+        self.update(**values)
+        self.defaults = self.values()
+        return None
+
+    def _read_line(self, line):
+        """The values a :meth:`state` line sets, or a ValueError that says what is wrong."""
         values = {}
         for token in re.split(r"[\s,;]+", re.sub(r"\s*=\s*", "=", str(line).strip())):
             if not token:
@@ -344,8 +362,7 @@ class Dashboard:
                 raise ValueError(
                     f"{name}={_short(value)} is outside its slider's range, {fmt(lo)} to {fmt(hi)}"
                 )
-        self.update(**values)
-        self.defaults = self.values()
+        return values
 
     def load_range(self, name, values):
         """The range :meth:`load` accepts for control ``name`` when the others take
@@ -357,13 +374,7 @@ class Dashboard:
         return control.min, control.max
 
     def _load_from_box(self):
-        try:
-            self.load(self.state_box.value)
-        except ValueError as exc:
-            self.message.value = (
-                '<div role="alert" style="padding:0.3em 0.6em;border-left:4px solid #D55E00;'
-                f'background:#FFF3E8"><b>Not loaded.</b> {html.escape(str(exc))}</div>'
-            )
+        self.load(self.state_box.value)
 
     # -- display ------------------------------------------------------------
 

@@ -1,7 +1,8 @@
 """The dashboards of a notebook open in Lab, and whether the page shows their picture.
 
 - :func:`dashboards`: the cells that show a dashboard with a matplotlib figure,
-  and the name the kernel knows it by (a cell ending with that name);
+  and the name the kernel knows it by (a cell ending with that name, or
+  with ``display(name)``);
 - :func:`compare`: the canvas the page shows in such a cell against a full
   render of the same figure in the kernel (``savefig`` at the figure's own size
   and dpi, so independent of the painter);
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,8 +53,9 @@ def dashboards(page, path: str, notebook: Path) -> list[tuple[int, str]]:
     candidates = {}
     for k, cell in enumerate(nbformat.read(notebook, as_version=4).cells):
         lines = cell.source.strip().splitlines() if cell.cell_type == "code" else []
-        if lines and lines[-1].strip().isidentifier():
-            candidates[k] = lines[-1].strip()
+        shown = re.fullmatch(r"display\((\w+)\)|(\w+)", lines[-1].strip()) if lines else None
+        if shown:
+            candidates[k] = shown.group(1) or shown.group(2)
     found = lab.execute(page, path, _FIND.format(names=sorted(set(candidates.values()))))
     return [(k, name) for k, name in candidates.items() if name in found.split()]
 

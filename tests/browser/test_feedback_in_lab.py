@@ -8,6 +8,8 @@ Then, in the page:
 - the numeric predict-first question (w5 doubles) does not reveal on an empty
   box, calls the misconception "ŷ doubles" not close, and keeps the guess
   once revealed (box and button disabled);
+- a cell that shows the answer holds it back until the question is revealed,
+  and shows it when run again after Reveal;
 - the multiple-choice question answers a wrong choice with the right answer,
   quoted whole, and one line of why; its buttons are then disabled.
 """
@@ -43,7 +45,10 @@ def test_verdicts_have_a_mark_and_a_colour(page):
         mark = verdict.locator("span").first
         colour = mark.evaluate("(el) => getComputedStyle(el).color")
         if text.startswith("…"):
-            assert "Not done yet" in text and colour == GREY, (text, colour)
+            assert ("Not done yet" in text or "Held back" in text) and colour == GREY, (
+                text,
+                colour,
+            )
         else:
             assert text.startswith("✓") and "Correct" in text and colour == GREEN, (text, colour)
         seen.add(text[0])
@@ -91,3 +96,22 @@ def test_a_wrong_choice_gets_the_answer_and_why(page):
     assert len(lines) == 2 and lines[1].startswith("With i1 = −8") and "ŷ = " in lines[1]
     assert box.get_by_role("button", name="Reveal").is_disabled()
     assert box.get_by_role("button", name="positive").is_disabled()
+
+
+def test_a_held_back_cell_shows_its_answer_once_the_question_is_revealed(page):
+    cell = page.locator(".jp-Notebook .jp-Cell", has_text="w5_question):")
+    assert cell.count() == 1
+    output = cell.locator(".jp-OutputArea")
+    assert "Held back" in output.inner_text() and "4.1456" not in output.inner_text()
+    box = question(page, "If w5 doubles")
+    field = box.locator("input[type=text]")
+    if field.is_enabled():  # not revealed by the test above
+        field.fill("4")
+        box.get_by_role("button", name="Reveal").click()
+        page.wait_for_function("(el) => el.disabled", arg=field.element_handle(), timeout=10000)
+    cell.locator(".jp-InputArea-editor").click()
+    page.keyboard.press("Shift+Enter")
+    page.wait_for_function(
+        "(el) => el.innerText.includes('4.1456')", arg=output.element_handle(), timeout=20000
+    )
+    assert "Held back" not in output.inner_text()
