@@ -247,3 +247,24 @@ def test_the_teachers_notebook_keeps_its_predict_first_answers(path, tmp_path_fa
     asked = [(what, value) for what, value in held if what.startswith("predict-first: ")]
     leaks = _leaks(nbformat.read(path, as_version=4), asked)
     assert not leaks, f"{path.name} shows predict-first answers after Run All:\n" + "\n".join(leaks)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_student_edition_leaves_out_the_lecturers_notes(path, tmp_path):
+    """Speaker notes (tag slides-notes) name the predict-first answers: not for students."""
+    (built,) = build([path], tmp_path)
+    cells = nbformat.read(built, as_version=4).cells
+    kept = [c.source[:60] for c in cells if "Lecturer's note" in c.source]
+    assert not kept, f"{path.name}'s student edition keeps lecturer's notes: {kept}"
+
+
+@pytest.mark.parametrize("path", TEACHING, ids=lambda p: p.stem)
+def test_lecturers_notes_say_what_they_are(path):
+    """In JupyterLab a note is a plain markdown cell: it says whom it speaks to."""
+    cells = nbformat.read(path, as_version=4).cells
+    notes = [c for c in cells if "slides-notes" in tags(c)]
+    assert notes, f"{path.name} has no lecturer's notes (cells tagged slides-notes)"
+    for cell in notes:
+        assert cell.cell_type == "markdown"
+        assert cell.source.startswith("**Lecturer's note.** "), cell.source[:60]
+        assert cell.metadata.get("slideshow", {}).get("slide_type") == "notes"

@@ -7,8 +7,10 @@ The convention, the same in every notebook: an exercise is a code cell tagged
 ``exercise`` that leaves a placeholder and calls a checker (which then says
 "Not done yet"); its solution is the cell(s) tagged ``solution`` right after.
 The student edition drops the solution cells, the cells tagged ``teacher-edition``
-(text that speaks of the solutions) and all outputs, so the student runs it
-fresh.
+(text that speaks of the solutions), the lecturer's notes (tag ``slides-notes``:
+the speaker notes of the slides, which name the answers of the predict-first
+questions and the slips the exercises expect) and all outputs, so the student
+runs it fresh.
 
 build/student/ is a whole course folder to hand out: the editions in
 notebooks/ beside the helpers they import (and requirements.txt).
@@ -26,7 +28,7 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 
 
-DROPPED = {"solution", "teacher-edition"}
+DROPPED = {"solution", "teacher-edition", "slides-notes"}
 
 
 def tags(cell):
@@ -34,7 +36,7 @@ def tags(cell):
 
 
 def student_edition(nb):
-    """A copy of ``nb`` without solution and teacher-edition cells and without outputs."""
+    """A copy of ``nb`` without the cells tagged in DROPPED and without outputs."""
     nb = nbformat.from_dict(nb)
     nb.cells = [cell for cell in nb.cells if not tags(cell) & DROPPED]
     for cell in nb.cells:
