@@ -153,18 +153,23 @@ class Reading:
             self.digits, self.unit = (0, 0.0) if text == "0" else (len(text), 1.0)
         else:
             self.digits, self.unit = _written_precision(self.value)
-            if self.digits < 3 and np.isfinite(expected) and expected != 0:
-                three = 10.0 ** (np.floor(np.log10(abs(expected))) - 2)
-                if _cut_to(expected, three, self.value):
-                    self.digits, self.unit = 3, three
+            if self.digits < 3 and _three_figures_of(expected, self.value):
+                self.digits, self.unit = 3, _three_figure_unit(expected)
+        # a float that may have lost trailing zeros: 0.0710 arrives as 0.071
+        self._short_float = rounded and not whole and self.digits < 3
 
     def exact(self, value):
         """``value`` itself, to within the tolerance."""
         return bool(np.isclose(self.value, value, rtol=self.rel_tol, atol=1e-12))
 
     def matches(self, value):
-        """``value`` itself, or ``value`` cut to the three or more figures given."""
-        return self.exact(value) or (self.digits >= 3 and _cut_to(value, self.unit, self.value))
+        """``value`` itself, or ``value`` cut to the three or more figures given
+        (for a float, also the three figures it may have lost trailing zeros from)."""
+        return (
+            self.exact(value)
+            or (self.digits >= 3 and _cut_to(value, self.unit, self.value))
+            or (self._short_float and _three_figures_of(value, self.value))
+        )
 
     def rough(self, value):
         """``value`` cut to one or two figures: right, but too rough to tell from a slip."""
@@ -188,6 +193,17 @@ class Reading:
         if expected != 0 and self.matches(-expected):
             return "sign"
         return "large" if self.value > expected else "small"
+
+
+def _three_figure_unit(value):
+    return 10.0 ** (np.floor(np.log10(abs(value))) - 2)
+
+
+def _three_figures_of(value, written):
+    """Whether ``written`` is ``value`` cut to three significant figures."""
+    if not np.isfinite(value) or value == 0:
+        return False
+    return bool(_cut_to(value, _three_figure_unit(value), written))
 
 
 def read_number(name, given):

@@ -344,3 +344,12 @@ def step_view(d):
         kind = next((word for edge, word in bounds if ratio < edge), "error grows")
         assert title.endswith(kind), (ratio, title)
         assert (new_E > E) == (ratio > 2 + 1e-9) or abs(new_E - E) < 1e-9 * max(E, 1)
+
+
+def test_the_step_title_and_text_give_the_same_figures_and_never_zero_percent():
+    view = StepDashboard()
+    for lr in (0.0001, 0.001, 0.05, 0.3):
+        view.update(lr=lr)
+        title_ratio = view.title.get_text().split("² = ", 1)[1].split(":")[0]
+        assert f"² = {title_ratio}:" in view.description.splitlines()[0], (title_ratio, lr)
+        assert " 0% of the way" not in view.description, view.description

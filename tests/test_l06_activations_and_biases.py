@@ -506,3 +506,18 @@ def relu_network(d):
         assert tuple(label.xy) == pytest.approx(point[first], rel=REL)
         pixels = d.ax_f.transData.transform([point[first]] + [point[o] for o in others])
         assert np.all(np.abs(pixels - pixels[0]) <= 6.0)
+
+
+@pytest.mark.parametrize("z", [-6.0, 6.0])
+def test_the_curve_dots_show_whole_at_the_sliders_ends(z):
+    d = ActivationCurveDashboard()
+    d.update(z=z)
+    d.fig.canvas.draw()
+    dots = d.marker.get_window_extent(d.fig.canvas.get_renderer())
+    frame = d.ax.get_window_extent()
+    assert frame.x0 <= dots.x0 and dots.x1 <= frame.x1, (dots, frame)
+
+
+def test_the_output_slope_slip_is_named_at_three_figures_too():
+    # σ′(ŷ1) instead of σ′(z1), typed to three figures (Python keeps -0.071)
+    assert "σ′(ŷ1)" in check_output_bias_gradient(-0.0710).message

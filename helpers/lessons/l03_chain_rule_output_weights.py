@@ -86,10 +86,12 @@ def step_regime(ratio):
     being one of :data:`REGIMES`.
     """
     r = float(ratio)
+    # a whole percent, or two figures when that would read "0 %"
+    share = f"{r:.0%}" if r >= 0.1 else f"{fmt(100 * r, 2)}%"
     if r < 0.5:
-        return REGIMES[0], f"a small step: it covers {r:.0%} of the way to the lowest point"
+        return REGIMES[0], f"a small step: it covers {share} of the way to the lowest point"
     if r < 0.995:
-        return REGIMES[1], f"a good step: it covers {r:.0%} of the way to the lowest point"
+        return REGIMES[1], f"a good step: it covers {share} of the way to the lowest point"
     if r <= 1.005:
         return REGIMES[1], "a good step: it lands on the lowest point"
     if r <= 2:
@@ -304,7 +306,7 @@ class StepDashboard(Dashboard):
             return f"lr = {lr:g}, {u} = 0: E does not change with {self.weight}. " + step_text
         ratio = lr * curvature
         kind, sentence = step_regime(ratio)
-        self.title.set_text(f"lr = {lr:g}, lr·{u}² = {fmt(ratio, 3)}: {kind}")
+        self.title.set_text(f"lr = {lr:g}, lr·{u}² = {fmt(ratio, 4)}: {kind}")
         where = (
             f"The lowest point of this curve is at {self.weight} = {fmt(lowest, 6)}."
             if lowest is not None
@@ -384,4 +386,4 @@ def why_w6_gradient_sign(example=WORKED_EXAMPLE):
 
 def why_step_regime(ratio):
     """One line on what a step does at ``ratio = lr × curvature`` (:func:`step_regime`)."""
-    return f"lr × the curvature h2² = {fmt(ratio, 3)}: {step_regime(ratio)[1]}."
+    return f"lr × the curvature h2² = {fmt(ratio, 4)}: {step_regime(ratio)[1]}."

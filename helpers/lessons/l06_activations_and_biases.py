@@ -193,7 +193,8 @@ class ActivationCurveDashboard(Dashboard):
         self.marker = ax.plot([0, 0], [0, 0], "o", color="#333333", zorder=4)[0]
         self.cursor = ax.axvline(0, color=COLORS["neutral"], lw=0.8, ls=":")
         ax.axhline(0, color="#999999", lw=0.6)
-        ax.set_xlim(-self.Z_RANGE, self.Z_RANGE)
+        # a little room beyond the slider's ends, so the dots there show whole
+        ax.set_xlim(-1.04 * self.Z_RANGE, 1.04 * self.Z_RANGE)
         ax.set_xlabel("z (what a unit receives)")
         ax.legend(loc="upper left", frameon=False)
         self.title = ax.set_title("")
