@@ -37,6 +37,7 @@ import asyncio
 import os
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import psutil
@@ -136,7 +137,7 @@ async def press(page) -> float | None:
             }""",
             arg=[keys, QUIET_MS],
             timeout=PRESS_TIMEOUT * 1000,
-            polling=20,
+            polling=50,
         )
     except Exception:
         return None
@@ -153,9 +154,13 @@ async def student(browser, url: str, start: float, go: asyncio.Event, args, out:
     await context.add_init_script(lab.INIT_SCRIPT)
     page = await context.new_page()
     page.on("pageerror", lambda e: out["js_errors"].append(str(e)))
+    page.on("console", lambda m: _console(m, out))
     out["context"] = context
     try:
-        await page.goto(url, timeout=args.load_timeout * 1000)
+        # Voilà streams the page while it runs the notebook: do not wait for its end here.
+        await page.goto(url, wait_until="commit", timeout=args.load_timeout * 1000)
+        await page.wait_for_load_state("load", timeout=args.load_timeout * 1000)
+        out["ran_s"] = time.monotonic() - start
         await page.wait_for_function(
             _RENDERED,
             arg=[lab.CANVAS_SELECTOR, lab.SCENE_ROOT_SELECTOR],
@@ -178,6 +183,15 @@ async def student(browser, url: str, start: float, go: asyncio.Event, args, out:
             out["timeouts"] += 1
         else:
             out["latency_ms"].append(ms)
+
+
+def _console(message, out: dict) -> None:
+    """Keep the page's console errors, and note ipywidgets giving up on its fast way to
+    fetch the widgets (it waits 4 s for the kernel, then fetches them one by one)."""
+    if message.type == "error":
+        out["console_errors"].append(message.text)
+    if "did not respond in time" in message.text or "fallback to fetching" in message.text:
+        out["widgets_slow"] = True
 
 
 async def _shown_text(page) -> str:
@@ -205,7 +219,10 @@ async def run_class(n: int, args) -> dict:
             )
             watcher = asyncio.create_task(watch_kernels(server, stop, seen))
             go = asyncio.Event()
-            outs = [{"js_errors": [], "latency_ms": [], "timeouts": 0} for _ in range(n)]
+            outs = [
+                {"js_errors": [], "console_errors": [], "latency_ms": [], "timeouts": 0}
+                for _ in range(n)
+            ]
             start = time.monotonic()
             tasks = [
                 asyncio.create_task(student(browser, server.url, start, go, args, o)) for o in outs
@@ -229,11 +246,12 @@ async def run_class(n: int, args) -> dict:
             await browser.close()
     finally:
         stop.set()
-        log = server.log_tail(400)
+        log = server.log_tail(5000)
         servers.stop_voila(server)
     latencies = [ms for o in outs for ms in o["latency_ms"]]
     row = {
         "students": n,
+        "ran_s": summary([o["ran_s"] for o in outs if "ran_s" in o]),
         "usable_s": summary([o["usable_s"] for o in outs if "usable_s" in o]),
         "latency_ms": summary(latencies),
         "unusable_pages": sum("failure" in o for o in outs),
@@ -244,7 +262,20 @@ async def run_class(n: int, args) -> dict:
         "peak_kernel_mb": round(seen["peak"] / 2**20),
         "load_before": [round(x, 2) for x in load_before],
         "load_after": [round(x, 2) for x in os.getloadavg()],
-        "server_errors": sum(("ERROR" in line or "Traceback" in line) for line in log.splitlines()),
+        "server_errors": [line[:200] for line in log.splitlines() if "[E " in line][:5],
+        # Voilà stopped waiting for a cell's outputs (its widgets) from a kernel too busy.
+        "outputs_dropped": log.count("Timeout waiting for IOPub output"),
+        "console_errors": sum(len(o["console_errors"]) for o in outs),
+        "pages_widgets_fetched_slowly": sum("widgets_slow" in o for o in outs),
+        "unusable_with_widgets_fetched_slowly": sum(
+            "widgets_slow" in o and "failure" in o for o in outs
+        ),
+        "js_error_examples": sorted(
+            {e[:200] for o in outs for e in o["js_errors"] + o["console_errors"]}
+        )[:5],
+        "unusable_pages_show": dict(
+            Counter(o["text"][:80] for o in outs if "failure" in o).most_common(5)
+        ),
     }
     row["errors"] = (
         row["unusable_pages"] + row["press_timeouts"] + row["kernels_died"] + row["js_errors"]
@@ -260,28 +291,42 @@ async def run_class(n: int, args) -> dict:
 
 def print_table(rows: list[dict]) -> None:
     head = (
-        f"{'students':>8}  {'usable p50 s':>12} {'p95 s':>6}  {'slider p50 ms':>13} "
-        f"{'p95 ms':>7}  {'moves':>5}  {'errors':>6}  {'kernels MB':>10}"
+        f"{'students':>8}  {'ran p50 s':>9}  {'usable p50 s':>12} {'p95 s':>6}  "
+        f"{'slider p50 ms':>13} {'p95 ms':>7}  {'moves':>5}  {'unusable':>8}  "
+        f"{'errors':>6}  {'kernels MB':>10}"
     )
     print(head)
     print("-" * len(head))
 
     def f(x, spec):
-        return "-" if x is None else format(x, spec)
+        return f"{'-':>{spec.split('.')[0]}}" if x is None else format(x, spec)
 
     for r in rows:
         u, lat = r["usable_s"], r["latency_ms"]
         print(
-            f"{r['students']:>8}  {f(u['p50'], '12.1f')} {f(u['p95'], '6.1f')}  "
-            f"{f(lat['p50'], '13.1f')} {f(lat['p95'], '7.1f')}  {lat['n']:>5}  "
-            f"{r['errors']:>6}  {r['peak_kernel_mb']:>10}"
+            f"{r['students']:>8}  {f(r['ran_s']['p50'], '9.1f')}  {f(u['p50'], '12.1f')} "
+            f"{f(u['p95'], '6.1f')}  {f(lat['p50'], '13.1f')} {f(lat['p95'], '7.1f')}  "
+            f"{lat['n']:>5}  {r['unusable_pages']:>8}  {r['errors']:>6}  "
+            f"{r['peak_kernel_mb']:>10}"
         )
         if "unusable_example" in r:
             ex = r["unusable_example"]
             print(f"{'':10}a page never usable: {ex['failure']}")
             print(f"{'':10}it showed: {ex['page_text']!r}")
+            print(
+                f"{'':10}the server gave up waiting for a cell's outputs "
+                f"{r['outputs_dropped']} times"
+            )
+        for key in ("js_error_examples", "server_errors"):
+            for line in r.get(key, [])[:3]:
+                print(f"{'':10}{key.split('_')[0]}: {line}")
     best = largest_class(rows)
     print(f"\nlargest class with slider p95 < {LATENCY_TARGET_MS:g} ms: {best or 'none'}")
+    print(
+        "(ran: the page has arrived, the notebook has run; usable: slider and figure shown and "
+        "a key press redraws it; errors: unusable pages, key presses with no redraw in "
+        f"{PRESS_TIMEOUT:g} s, kernels that died, uncaught errors in the pages)"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
