@@ -21,7 +21,7 @@ WORKERS := -n 2 --dist loadfile
 NO_BROWSER := '--ignore-glob=tests/browser/test_*.py'
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: lab test test-fast lint notebooks nav bench chromium npm slides app student assignments site clean
+.PHONY: lab test test-fast lint notebooks nav bench bench-classroom chromium npm slides app student assignments site clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -97,6 +97,11 @@ nav: $(STAMP)
 
 bench: $(DEV_STAMP) chromium
 	$(BIN)/python -m benchmarks
+
+# A whole class on one app page at once (README: "A class at once");
+# make bench-classroom ARGS="--classes 10,20 --seconds 15".
+bench-classroom: $(DEV_STAMP) chromium
+	$(BIN)/python -m benchmarks.bench_classroom $(ARGS)
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .hypothesis

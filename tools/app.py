@@ -44,6 +44,10 @@ CULL_INTERVAL = 60
 CULL_IDLE_TIMEOUT = 900
 #: A page connects to its kernel a few seconds after Voilà has run the notebook.
 MIN_IDLE_TIMEOUT = 60
+#: Seconds Voilà waits for a cell's outputs after the kernel says it is done. The
+#: default, 4 s, is too short when a whole class opens the page at once: the outputs
+#: of a busy kernel come later, and the page then shows the text without its demo.
+IOPUB_TIMEOUT = 60
 
 
 def _is_loopback(ip: str) -> bool:
@@ -111,6 +115,7 @@ def voila_argv(args: argparse.Namespace, target: Path, template: str) -> list[st
         f"--MappingKernelManager.cull_connected={args.cull_connected}",
         # A kernel still computing is never culled, only an idle one.
         "--MappingKernelManager.cull_busy=False",
+        f"--VoilaExecutor.iopub_timeout={IOPUB_TIMEOUT}",
     ]
     if args.no_browser:
         argv.append("--no-browser")
