@@ -205,12 +205,8 @@ class Dashboard:
     def _refuse(self, problem):
         from .checks import Feedback  # the checks import the network, not the widgets
 
-        message = f"Not changed: {problem}."
-        self.message.value = (
-            '<div role="alert" style="padding:0.3em 0.6em;border-left:4px solid #D55E00;'
-            f'background:#FFF3E8"><b>Not changed.</b> {html.escape(problem)}.</div>'
-        )
-        return Feedback(False, message)
+        self.message.value = _notice(f"{html.escape(problem)}.", "Not changed.")
+        return Feedback(False, f"Not changed: {problem}.")
 
     def reset(self):
         """Back to the values the dashboard started with, and to the same picture."""
@@ -280,10 +276,7 @@ class Dashboard:
 
     def say(self, text):
         """Show a plain message above the figure until the next change."""
-        self._message = (
-            '<div role="status" style="padding:0.3em 0.6em;border-left:4px solid #D55E00;'
-            f'background:#FFF3E8">{html.escape(text)}</div>'
-        )
+        self._message = _notice(html.escape(text), role="status")
 
     @property
     def _busy(self):
@@ -302,11 +295,7 @@ class Dashboard:
     def _show_problem(self, exc):
         self.last_error = exc
         self.description = f"Could not redraw: {exc}"
-        self.message.value = (
-            '<div role="alert" style="padding:0.3em 0.6em;border-left:4px solid #D55E00;'
-            f'background:#FFF3E8"><b>These values cannot be drawn.</b> {html.escape(str(exc))}'
-            "</div>"
-        )
+        self.message.value = _notice(html.escape(str(exc)), "These values cannot be drawn.")
         self._details_box.layout.display = None
         self.details.clear_output()
         with self.details:
@@ -333,10 +322,7 @@ class Dashboard:
         except ValueError as exc:
             from .checks import Feedback  # the checks import the network, not the widgets
 
-            self.message.value = (
-                '<div role="alert" style="padding:0.3em 0.6em;border-left:4px solid #D55E00;'
-                f'background:#FFF3E8"><b>Not loaded.</b> {html.escape(str(exc))}</div>'
-            )
+            self.message.value = _notice(html.escape(str(exc)), "Not loaded.")
             return Feedback(False, f"Not loaded: {exc}.")
         self.update(**values)
         self.defaults = self.values()
@@ -453,6 +439,15 @@ class Dashboard:
         bundle.update(self.still())
         bundle["text/plain"] = self.description
         return bundle
+
+
+def _notice(body, title="", role="alert"):
+    """The box a dashboard shows above its figure: ``body`` (HTML), after ``title`` in bold."""
+    head = f"<b>{title}</b> " if title else ""
+    return (
+        f'<div role="{role}" style="padding:0.3em 0.6em;border-left:4px solid #D55E00;'
+        f'background:#FFF3E8">{head}{body}</div>'
+    )
 
 
 def _refusal(name, control, value):
