@@ -48,6 +48,24 @@ _CANVAS = r"""
 """
 
 
+_OUTPUT = r"""
+(cell) => {
+  const out = document.querySelectorAll('.jp-Notebook .jp-Cell')[cell]
+    .querySelector('.jp-OutputArea');
+  if (!out) return 'the cell has no output area';
+  const canvases = [...out.querySelectorAll('canvas')]
+    .map((c) => `${c.width}x${c.height}`).join(', ') || 'none';
+  const text = out.innerText.replace(/\s+/g, ' ').slice(0, 300);
+  return `canvases: ${canvases}; the output reads: ${text}`;
+}
+"""
+
+
+def _what_shows(page, cell: int) -> str:
+    """The canvases and text of a cell's output, for a failure message."""
+    return page.evaluate(_OUTPUT, cell)
+
+
 def dashboards(page, path: str, notebook: Path) -> list[tuple[int, str]]:
     """(cell index, name) of every dashboard with a matplotlib figure the notebook shows."""
     candidates = {}
@@ -92,7 +110,9 @@ def compare(page, path: str, cell: int, name: str) -> Comparison:
         page.wait_for_timeout(100)
         url = page.evaluate(_CANVAS, cell)
     if not url or not url.split(",", 1)[1]:
-        raise lab.LabError(f"{name}: no canvas with pixels in cell {cell}")
+        raise lab.LabError(
+            f"{name}: no canvas with pixels in cell {cell}; {_what_shows(page, cell)}"
+        )
     shown = _png(url.split(",", 1)[1])
     full = _png(lab.execute(page, path, _RENDER.format(name=name)).strip())
     if shown.shape != full.shape:

@@ -106,6 +106,8 @@ def _check_app(page, server, notebook: Path) -> None:
             shot,
         )
     page.wait_for_timeout(500)
+    # Once the demos show, no "still loading" message is left over them.
+    page.locator("#course-busy").wait_for(state="detached", timeout=3000)
 
     foreign = servers.foreign_requests(requests)
     if foreign:
@@ -237,3 +239,44 @@ def test_app_view_puts_each_demo_under_its_own_heading_with_its_notes(browser):
     # what to look at, with the demo: the explorer's instructions name its controls
     assert "pace" in (explorers[0]["note"] or ""), explorers[0]
     assert all(d["note"] for d in found["demos"]), found["demos"]
+
+
+# --------------------------------------------------------------------------- a busy server
+
+SLOW = Path(__file__).parent / "fixtures" / "slow_app.ipynb"
+
+
+def test_a_page_that_waits_for_a_busy_server_says_so_until_its_demo_shows(browser):
+    """A room opening the app at once makes each page wait its turn: after
+    ``busy_after`` seconds (10 by default; 1 here, with a notebook that keeps its
+    kernel busy for 6 s) the page says it is still loading, why, and how long it
+    has waited, and the message goes once the demo shows."""
+    server = _start(SLOW)
+    page = browser.context.new_page()
+    try:
+        page.set_default_timeout(LOAD_TIMEOUT * 1000)
+        page.goto(server.url + "?busy_after=1", wait_until="commit")
+        page.wait_for_function(
+            "() => /Still loading \\(0:0[2-9]\\)/.test("
+            "(document.getElementById('course-busy') || {}).textContent || '')",
+            polling=200,
+        )
+        said = page.evaluate(
+            "() => { const b = document.getElementById('course-busy');"
+            " const r = b.getBoundingClientRect();"
+            " return { text: b.textContent, role: b.getAttribute('role'),"
+            " top: r.top, height: r.height, width: r.width }; }"
+        )
+        shot = servers.screenshot(page, "app-busy.png")
+        page.locator("#rendered_cells .widget-slider").wait_for(state="visible")
+        started = time.monotonic()
+        page.locator("#course-busy").wait_for(state="detached", timeout=5000)
+        gone_after = time.monotonic() - started
+    finally:
+        page.close(run_before_unload=False)
+        servers.stop_voila(server)
+    assert "many people open pages at once" in said["text"], said
+    assert "keep this page open: reloading starts again" in said["text"], said
+    assert said["role"] == "status", said
+    assert said["top"] == 0 and said["height"] > 20 and said["width"] > 600, (said, shot)
+    assert gone_after < 3, f"the busy message stayed {gone_after:.1f} s after the demo showed"

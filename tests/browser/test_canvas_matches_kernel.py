@@ -150,7 +150,10 @@ def test_the_page_shows_the_kernels_picture_after_random_moves(notebook, lab_ser
                     break  # the next dashboard
         assert not reported, f"reported moves with no dashboard to play them on: {reported}"
     except lab.LabError as e:
-        problems.append(str(e))
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        shot = SHOTS / f"canvas-{notebook.stem}-error.png"
+        page.screenshot(path=str(shot))
+        problems.append(f"{e} (screenshot: {shot})")
     finally:
         lab.close_notebook(page, path)
     if problems:
