@@ -174,6 +174,12 @@ def live_figure(width=8.0, height=3.5, nrows=1, ncols=1, **kwargs):
     ):
         if hasattr(canvas, name):
             setattr(canvas, name, value)
+    if hasattr(canvas, "_size"):
+        # The page sizes the figure from the start, not only once the kernel has
+        # answered the page's first message: until then ipympl's canvas is 0 × 0
+        # when it is shown inside a dashboard rather than on its own.
+        ratio = getattr(canvas, "device_pixel_ratio", 1.0) or 1.0
+        canvas._size = (fig.bbox.width / ratio, fig.bbox.height / ratio)
     return fig, axes
 
 

@@ -171,6 +171,24 @@ def test_live_figure_size_and_axes():
     assert len(axes) == 2
 
 
+def test_a_live_figure_tells_the_page_its_size_before_it_is_shown():
+    """With ipympl, the page sizes the figure's canvas from the start (ipympl itself
+    does so only for a figure shown on its own; in a dashboard its canvas stays
+    0 × 0 until the kernel answers the page)."""
+    code = (
+        "import matplotlib\n"
+        "matplotlib.use('module://ipympl.backend_nbagg')\n"
+        "from helpers.plots import live_figure\n"
+        "fig, ax = live_figure(8.0, 3.3)\n"
+        "print(*fig.canvas._size, fig.dpi)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+    ).stdout
+    width, height, dpi = map(float, out.split())
+    assert (width, height) == pytest.approx((8.0 * dpi, 3.3 * dpi))
+
+
 # -- sticky_log_limits --------------------------------------------------------------
 
 
