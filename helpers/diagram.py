@@ -21,6 +21,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import math
 import re
 
 import ipywidgets as widgets
@@ -76,6 +77,12 @@ def _font_size(size):
 
 #: An arrowhead's length and width, in points.
 ARROW = 6.5
+
+#: How much wider than its edge the gradient's glow is at the largest gradient, in points.
+GLOW = 12.0
+
+#: Pixels kept free around an edge label.
+GAP = 2.0
 
 
 def _arrow_id(color):
@@ -286,6 +293,28 @@ class Label(_Item):
     def set_fontsize(self, size):
         self.size = _font_size(size)
 
+    def size_px(self):
+        """The width and height, in pixels, of the text and its box as the browser
+        lays them out, estimated: 0.6 em a character (DejaVu Sans's digits are
+        0.64 em, its narrow letters less) and 1.2 em a line, plus the padding."""
+        lines = self.text.splitlines() or [""]
+        em = self.size * PX
+        pad = (self.box or {}).get("pad", 2.0) * PX * text_scale() if self.box else 0.0
+        return 0.6 * em * max(len(line) for line in lines) + 2.8 * pad, (
+            1.2 * em * len(lines) + 2 * pad
+        )
+
+    def rect_px(self):
+        """``(left, top, right, bottom)`` in pixels from the scene's top-left corner."""
+        x, y = self.scene.to_pixels(self.x, self.y)
+        k = text_scale()
+        x += self.offset[0] * PX * k
+        y -= self.offset[1] * PX * k
+        w, h = self.size_px()
+        left = x - {"left": 0.0, "center": 0.5, "right": 1.0}[self.ha] * w
+        top = y - {"top": 0.0, "center": 0.5, "bottom": 1.0}[self.va] * h
+        return left, top, left + w, top + h
+
     def _markup(self):
         x, y = self.scene.to_pixels(self.x, self.y)
         k = text_scale()
@@ -345,6 +374,17 @@ class Scene:
             layout=widgets.Layout(width=f"{self.width_px}px", height=f"{self.height_px}px")
         )
         self.widget.add_class("bp-scene")
+        self._layouts = []  # called before every drawing: see before_drawing()
+
+    def before_drawing(self, layout):
+        """Call ``layout()`` each time before the scene is drawn (as markup or as a
+        figure), once every item holds its final text: for placing labels that must
+        keep clear of the others."""
+        self._layouts.append(layout)
+
+    def _lay_out(self):
+        for layout in self._layouts:
+            layout()
 
     # -- coordinates ------------------------------------------------------
 
@@ -416,6 +456,7 @@ class Scene:
 
     def markup(self):
         """The scene as HTML: one SVG with the shapes, then the labels above it."""
+        self._lay_out()
         w, h = self.width_px, self.height_px
         shapes = sorted((s for s in self.shapes if s.get_visible()), key=lambda s: s.zorder)
         labels = sorted(
@@ -481,6 +522,7 @@ class Scene:
         from matplotlib.figure import Figure
         from matplotlib.transforms import offset_copy
 
+        self._lay_out()
         k = text_scale()
         fig = Figure(figsize=(self.width_px / 100, self.height_px / 100), dpi=100)
         ax = fig.add_axes((0, 0, 1, 1))
@@ -598,6 +640,48 @@ class Scene:
 _NO_SVG_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
 
 
+def _rects_meet(r, q, gap=0.0):
+    """Whether two ``(left, top, right, bottom)`` rectangles come within ``gap``."""
+    return r[0] < q[2] + gap and q[0] < r[2] + gap and r[1] < q[3] + gap and q[1] < r[3] + gap
+
+
+def _circle_meets_rect(centre, radius, rect):
+    """Whether a circle and a rectangle overlap."""
+    return _distance_to_rect(*centre, rect) < radius
+
+
+def _segment_meets_rect(a, b, rect, half):
+    """Whether the segment a–b, drawn ``half`` pixels thick either side, meets ``rect``."""
+    (ax, ay), (bx, by) = a, b
+    left, top, right, bottom = rect
+    dx, dy = bx - ax, by - ay
+    t0, t1 = 0.0, 1.0
+    for start, d, lo, hi in ((ax, dx, left, right), (ay, dy, top, bottom)):
+        if d == 0:  # parallel to this side: inside its band or never
+            if not lo <= start <= hi:
+                t0, t1 = 1.0, 0.0
+            continue
+        u, v = (lo - start) / d, (hi - start) / d
+        t0, t1 = max(t0, min(u, v)), min(t1, max(u, v))
+    if t0 <= t1:
+        return True  # it runs through the rectangle (clipped as Liang and Barsky do)
+    # Apart, the nearest points are an end of the segment or a corner of the rectangle.
+    length2 = dx * dx + dy * dy or 1.0
+    nearest = float("inf")
+    for cx, cy in ((left, top), (right, top), (left, bottom), (right, bottom)):
+        t = min(max(((cx - ax) * dx + (cy - ay) * dy) / length2, 0.0), 1.0)
+        nearest = min(nearest, math.hypot(ax + t * dx - cx, ay + t * dy - cy))
+    for px, py in (a, b):
+        nearest = min(nearest, _distance_to_rect(px, py, rect))
+    return nearest < half
+
+
+def _distance_to_rect(x, y, rect):
+    """How far the point (x, y) is from the rectangle (0 inside it)."""
+    left, top, right, bottom = rect
+    return math.hypot(x - min(max(x, left), right), y - min(max(y, top), bottom))
+
+
 #: A weighted sum this small against the size of its terms is float round-off.
 ROUND_OFF = 1e-12
 
@@ -703,11 +787,11 @@ class NetworkDiagram:
                 self.node_text[name] = scene.text(x, y, name, size="small", zorder=4)
         self.label_position = label_position
         self.edge_text = {}
+        self._spots = {}  # weight name -> (fraction along the edge, side) of its label
         if edge_labels:
             box = {"fc": "white", "alpha": 0.85, "pad": 1.2}
             for wname, *_rest, s, t in self._edges:
                 (x0, y0), (x1, y1) = self.pos[s], self.pos[t]
-                # Labels near the source end keep the crossing edges apart.
                 f = label_position
                 self.edge_text[wname] = scene.text(
                     x0 + f * (x1 - x0),
@@ -717,6 +801,7 @@ class NetworkDiagram:
                     box=box,
                     zorder=5,
                 )
+            scene.before_drawing(self._place_edge_labels)
 
     def _fit_edges(self):
         """Each edge runs from its source unit to just short of its target's rim,
@@ -771,7 +856,7 @@ class NetworkDiagram:
             g = np.array([grads[layer].W[i, j] for _, layer, i, j, *_ in self._edges])
             finite = np.where(np.isfinite(g), np.abs(g), 0.0)
             biggest = finite.max() if finite.size and finite.max() > 0 else 1.0
-            self.glow.set_linewidths(widths + 12 * finite / biggest)
+            self.glow.set_linewidths(widths + GLOW * finite / biggest)
             self.glow.set_visible(True)
         else:
             self.glow.set_visible(False)
@@ -783,30 +868,81 @@ class NetworkDiagram:
             if grads is not None:
                 label += f"\n∂E/∂{wname}={fmt(g[k], 4)}"
             self.edge_text[wname].set_text(label)
-            self._place_edge_label(k)
         return trace
 
-    def _place_edge_label(self, k):
-        """Put edge ``k``'s label at ``label_position`` along the edge, or further
-        from the source unit if the label would cover it there.
+    def _place_edge_labels(self):
+        """Put every edge's label beside its edge, where it covers no edge (nor the
+        widest glow a gradient can give it), no unit, no other label, and stays
+        inside the scene.
 
-        The browser lays the text out, so its size is estimated: 0.6 em a
-        character (DejaVu Sans's digits are 0.64 em, its narrow letters less)
-        and 1.2 em a line, plus the box's padding.
+        A label tries the side of its edge away from the middle of the diagram, then
+        the other side, at ``label_position`` along the edge, then further along
+        either way; it takes the first free place (the least crowded one if none is
+        free). It keeps its place while that stays free, so that labels do not jump
+        about while a slider moves.
         """
-        wname, *_rest, s, t = self._edges[k]
-        label = self.edge_text[wname]
-        (x0, y0), (x1, y1) = self.pos[s], self.pos[t]
-        (p0, q0), (p1, q1) = self.scene.to_pixels(x0, y0), self.scene.to_pixels(x1, y1)
-        length = float(np.hypot(p1 - p0, q1 - q0))
-        f = self.label_position
-        if length > 0:
-            lines = label.get_text().splitlines() or [""]
-            em = label.get_fontsize() * PX
-            pad = 2 * (label.box or {}).get("pad", 0.0) * PX * text_scale()
-            width = 0.6 * em * max(len(line) for line in lines) + 1.4 * pad
-            height = 1.2 * em * len(lines) + pad
-            along = (abs(p1 - p0) * width + abs(q1 - q0) * height) / (2 * length)
-            radius = self._units[s].radius * PX * text_scale()
-            f = min(max(f, (radius + along + 3.0) / length), 0.5)
-        label.set_position((x0 + f * (x1 - x0), y0 + f * (y1 - y0)))
+        scene, k = self.scene, text_scale()
+        half = (self.max_width + (GLOW if self.gradients else 0.0)) / 2 * PX * k
+        ends = [
+            (scene.to_pixels(*self.pos[s]), scene.to_pixels(*self.pos[t]))
+            for *_w, s, t in self._edges
+        ]
+        units = [
+            (scene.to_pixels(*self.pos[name]), unit.radius * PX * k)
+            for name, unit in self._units.items()
+        ]
+        mine = {id(label) for label in self.edge_text.values()}
+        taken = [
+            label.rect_px()
+            for label in scene.labels
+            if id(label) not in mine and label.get_visible() and label.text
+        ]
+        middle = sum(p[1] for p, _r in units) / len(units)
+
+        def crowding(rect):
+            left, top, right, bottom = rect
+            n = sum(_segment_meets_rect(a, b, rect, half) for a, b in ends)
+            n += sum(_circle_meets_rect(c, r + GAP, rect) for c, r in units)
+            n += sum(_rects_meet(rect, other, GAP) for other in taken)
+            outside = max(0.0, -left, -top, right - scene.width_px, bottom - scene.height_px)
+            return n + outside
+
+        for e, (wname, *_rest) in enumerate(self._edges):
+            label = self.edge_text.get(wname)
+            if label is not None:
+                taken.append(self._place_edge_label(wname, label, *ends[e], half, middle, crowding))
+
+    def _place_edge_label(self, wname, label, a, b, half, middle, crowding):
+        """Place one edge label (see :meth:`_place_edge_labels`) on the edge from pixel
+        ``a`` to ``b``, drawn ``half`` pixels thick either side; return its box."""
+        (ax, ay), (bx, by) = a, b
+        length = math.hypot(bx - ax, by - ay)
+        if length == 0:
+            return label.rect_px()
+        nx, ny = -(by - ay) / length, (bx - ax) / length  # a unit normal to the edge
+        w, h = label.size_px()
+        reach = (abs(nx) * w + abs(ny) * h) / 2 + half + GAP
+
+        def rect_at(spot):
+            f, side = spot
+            cx = ax + f * (bx - ax) + side * reach * nx
+            cy = ay + f * (by - ay) + side * reach * ny
+            return (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+
+        def outward(f):
+            """The side away from the middle (up, where pixels grow down, at it)."""
+            below = ay + f * (by - ay) - middle
+            away = 1.0 if below > 0 else -1.0
+            return 1.0 if ny == 0 else (1.0 if away * ny > 0 else -1.0)
+
+        spot = self._spots.get(wname)
+        if spot is None or crowding(rect_at(spot)) > 0:
+            f0 = self.label_position
+            fs = [f0] + [f0 + d * 0.05 * sign for d in range(1, 12) for sign in (1, -1)]
+            spots = [(f, side * outward(f)) for f in fs if 0.1 <= f <= 0.9 for side in (1, -1)]
+            scores = [crowding(rect_at(sp)) for sp in spots]
+            spot = spots[scores.index(min(scores))]
+            self._spots[wname] = spot
+        rect = rect_at(spot)
+        label.set_position(self.scene.to_data((rect[0] + rect[2]) / 2, (rect[1] + rect[3]) / 2))
+        return rect

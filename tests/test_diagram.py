@@ -308,3 +308,75 @@ def test_svg_is_the_same_on_every_run_and_holds_every_label():
         for word in label.split():
             assert word in texts
     assert "Matplotlib" not in svg and "<dc:date>" not in svg
+
+
+# -- edge labels beside their edges ----------------------------------------------------
+
+
+def _label_clashes(d):
+    """Every edge label (its estimated box) that meets an edge at its widest glow,
+    a unit, another label, or the scene's border."""
+    from helpers.diagram import GAP, GLOW, PX, _circle_meets_rect, _segment_meets_rect
+
+    s = d.scene
+    half = (d.max_width + GLOW) / 2 * PX
+    found = []
+    for wname, label in d.edge_text.items():
+        rect = label.rect_px()
+        left, top, right, bottom = rect
+        if left < 0 or top < 0 or right > s.width_px or bottom > s.height_px:
+            found.append(f"{wname} outside")
+        for *_w, a, b in d._edges:
+            ends = [np.array(s.to_pixels(*d.pos[u])) for u in (a, b)]
+            if _segment_meets_rect(*ends, rect, half):
+                found.append(f"{wname} on the edge {a}->{b}")
+        for name, unit in d._units.items():
+            if _circle_meets_rect(np.array(s.to_pixels(*d.pos[name])), unit.radius * PX, rect):
+                found.append(f"{wname} on {name}")
+        for other in s.labels:
+            if other is not label and other.text and other.get_visible():
+                o = other.rect_px()
+                if min(right, o[2]) - max(left, o[0]) > GAP / 2 and (
+                    min(bottom, o[3]) - max(top, o[1]) > GAP / 2
+                ):
+                    found.append(f"{wname} on {other.text!r}")
+    return found
+
+
+@pytest.mark.parametrize("sizes", [[2, 2, 1], [1, 2, 2], [1, 1, 1], [2, 1]])
+def test_edge_labels_sit_beside_their_edges_clear_of_everything(sizes):
+    """The course's networks and smaller ones; a crowded network (3-2-2 on this
+    scene) has no free place for every label, and each then takes the least
+    crowded one."""
+    scene = Scene(7.0, 3.6, xlim=(-0.1, 1.2), ylim=(-1.75, 1.75))
+    d = NetworkDiagram(scene, sizes, gradients=True)
+    layers = layers_from_sizes(sizes, seed=3)
+    x = np.ones(sizes[0])
+    trace = forward(layers, x)
+    d.update(layers, x, grads=backward(layers, trace, np.zeros(sizes[-1])))
+    scene.markup()
+    assert _label_clashes(d) == []
+
+
+def test_worked_example_labels_are_clear_and_stay_put_while_a_weight_moves():
+    scene = Scene(7.0, 3.6, xlim=(-0.1, 1.2), ylim=(-1.75, 1.75))
+    d = NetworkDiagram(scene, [2, 2, 1], gradients=True)
+    ex = WORKED_EXAMPLE
+    places = []
+    for w5 in (0.23, 0.24, 0.5, -0.5, 2.0):
+        layers = [Layer(ex.layers[0].W), Layer(np.array([[w5], [ex.layers[1].W[1, 0]]]))]
+        trace = forward(layers, ex.x)
+        d.update(layers, ex.x, grads=backward(layers, trace, ex.target))
+        scene.markup()
+        assert _label_clashes(d) == [], w5
+        places.append(
+            {
+                w: np.array(scene.to_pixels(*label.get_position()))
+                for w, label in d.edge_text.items()
+            }
+        )
+    # A label stays on its side, at its place along the edge; it only shifts a
+    # little as its text grows or shrinks.
+    for p in places[1:]:
+        for w in p:
+            assert np.hypot(*(p[w] - places[0][w])) < 10, (w, p[w], places[0][w])

@@ -743,7 +743,9 @@ def diagram_overflow(page) -> list[str]:
 
     Every label must lie inside its diagram, and a label centred in a unit
     (a circle) inside that circle: the browser sizes text with its own font,
-    so only the browser can tell whether six figures fit in a unit.
+    so only the browser can tell whether six figures fit in a unit. No line
+    (an edge, or the glow of its gradient, as wide as drawn) may cross any
+    other label, and no two labels may overlap.
     """
     return page.evaluate(
         r"""() => {
@@ -755,7 +757,56 @@ def diagram_overflow(page) -> list[str]:
               const b = c.getBoundingClientRect();
               return { x: (b.left + b.right) / 2, y: (b.top + b.bottom) / 2, r: b.width / 2 };
             });
-            for (const label of root.querySelectorAll('.bp-label')) {
+            const svg = root.querySelector('svg').getBoundingClientRect();
+            const lines = [...root.querySelectorAll('svg polyline')].map((p) => ({
+              points: p.getAttribute('points').trim().split(/\s+/)
+                .map((xy) => xy.split(',').map(Number))
+                .map(([x, y]) => [svg.left + x, svg.top + y]),
+              half: (Number(p.getAttribute('stroke-width')) || 1) / 2,
+            }));
+            // Whether segment a-b, drawn `half` thick either side, meets the box (less tol).
+            const crosses = (a, b, half, box) => {
+              const lo = [box.left + tol, box.top + tol], hi = [box.right - tol, box.bottom - tol];
+              const d = [b[0] - a[0], b[1] - a[1]];
+              let t0 = 0, t1 = 1;
+              for (const k of [0, 1]) {
+                if (d[k] === 0) { if (a[k] < lo[k] || a[k] > hi[k]) { t0 = 1; t1 = 0; } continue; }
+                const u = (lo[k] - a[k]) / d[k], v = (hi[k] - a[k]) / d[k];
+                t0 = Math.max(t0, Math.min(u, v)); t1 = Math.min(t1, Math.max(u, v));
+              }
+              if (t0 <= t1) return true;
+              const clamp = (v, l, h) => Math.min(Math.max(v, l), h);
+              const len2 = d[0] * d[0] + d[1] * d[1] || 1;
+              const corners = [[lo[0], lo[1]], [hi[0], lo[1]], [lo[0], hi[1]], [hi[0], hi[1]]];
+              const toSegment = corners.map((c) => {
+                const t = clamp(((c[0] - a[0]) * d[0] + (c[1] - a[1]) * d[1]) / len2, 0, 1);
+                return Math.hypot(a[0] + t * d[0] - c[0], a[1] + t * d[1] - c[1]);
+              });
+              const toBox = [a, b].map((p) =>
+                Math.hypot(p[0] - clamp(p[0], lo[0], hi[0]), p[1] - clamp(p[1], lo[1], hi[1])));
+              return Math.min(...toSegment, ...toBox) < half;
+            };
+            const labels = [...root.querySelectorAll('.bp-label')];
+            labels.forEach((label, i) => {
+              const b = label.getBoundingClientRect();
+              const text = JSON.stringify(label.textContent);
+              // A unit's own label sits on its circle, which hides the lines under it.
+              const cx = (b.left + b.right) / 2, cy = (b.top + b.bottom) / 2;
+              const onUnit = circles.some((c) => Math.hypot(cx - c.x, cy - c.y) < 2);
+              for (const line of onUnit ? [] : lines) {
+                const hit = line.points.slice(1).some((q, k) =>
+                  crosses(line.points[k], q, line.half, b));
+                if (hit) { bad.push(`${text} is crossed by a line`); break; }
+              }
+              for (const other of labels.slice(i + 1)) {
+                const o = other.getBoundingClientRect();
+                if (Math.min(b.right, o.right) - Math.max(b.left, o.left) > tol
+                    && Math.min(b.bottom, o.bottom) - Math.max(b.top, o.top) > tol) {
+                  bad.push(`${text} overlaps ${JSON.stringify(other.textContent)}`);
+                }
+              }
+            });
+            for (const label of labels) {
               const b = label.getBoundingClientRect();
               const text = JSON.stringify(label.textContent);
               if (b.left < r.left - tol || b.right > r.right + tol
