@@ -13,10 +13,14 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 CHROMIUM ?= /usr/bin/chromium
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
-# Two workers share the tests but the browser ones; each file stays whole on one worker,
-# so a notebook's cells share one kernel. The browser tests then run alone: they time
-# what a page shows, and a second browser on the same two cores disturbs them.
+# Two workers share the tests; each file stays whole on one worker, so a notebook's
+# cells share one kernel (and the browser tests' copies of a notebook one writer).
+# The browser tests run after the others, on two workers too, each with its own
+# JupyterLab and Chromium, all but one: the test that compares a figure on the page
+# with the kernel's picture after quick moves runs alone last, so that what it
+# measures is the page, not a second browser on the same two cores.
 WORKERS := -n 2 --dist loadfile
+ALONE := tests/browser/test_canvas_matches_kernel.py
 # Leaves out the browser test modules; their fixture notebook still gets nbval's check.
 NO_BROWSER := '--ignore-glob=tests/browser/test_*.py'
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -61,7 +65,8 @@ test: $(DEV_STAMP) chromium npm lint
 	$(BIN)/python tools/nav.py --check
 	$(BIN)/python tools/slide_meta.py --check
 	$(BIN)/python -m pytest tests notebooks $(NBVAL) $(WORKERS) -p no:cacheprovider $(NO_BROWSER)
-	$(BIN)/python -m pytest tests/browser -p no:cacheprovider
+	$(BIN)/python -m pytest tests/browser $(WORKERS) -p no:cacheprovider --ignore=$(ALONE)
+	$(BIN)/python -m pytest $(ALONE) -p no:cacheprovider
 
 # Everything but the browser: quick feedback while writing.
 test-fast: $(DEV_STAMP) lint
