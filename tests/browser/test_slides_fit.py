@@ -12,7 +12,11 @@ For each notebook (one slides server, one page):
    wider (``scrollWidth`` > ``clientWidth``: cut off at the right), and it
    must not reach below the bottom of the presentation area;
 3. no slide shows a solution (a cell tagged ``solution``), nor the text of
-   a speaker note (a cell tagged ``slides-notes``) outside reveal's notes.
+   a speaker note (a cell tagged ``slides-notes``) outside reveal's notes;
+4. the text on every slide is large enough for a room (:data:`MIN_TEXT`):
+   prose, slider labels, readouts and the text with a figure at least 16 px
+   on the screen at 1280×720, printed tables and code at least 14 px, and
+   half as large again at 1920×1080.
 
 A failure names the notebook, the slide (reveal's number, as its "c/t"
 counter shows it), its heading and by how many pixels it overflows; the
@@ -46,6 +50,17 @@ SIZES = ((1280, 720), (1920, 1080))
 LOAD_TIMEOUT = 90.0
 #: Pixels a slide may overflow by (rounding of scaled layouts).
 TOLERANCE = 2
+#: The smallest text a class reads on a slide at 1280×720, in screen pixels (half as
+#: large again at 1920×1080): prose, controls and captions as a talk's body text;
+#: tables and code a little smaller.
+MIN_TEXT = {
+    "prose": 16,
+    "slider label": 16,
+    "readout": 16,
+    "text with a figure": 16,
+    "printed output": 14,
+    "code in the text": 14,
+}
 
 # Every slide that reveal shows on its own (a subslide, or a slide without
 # subslides), with its indices and heading.
@@ -78,7 +93,24 @@ _MEASURE = r"""
     bottom = Math.max(bottom, e.getBoundingClientRect().bottom);
   }
   const number = document.querySelector('.reveal .slide-number');
+  // The smallest text of each kind on the slide, in screen pixels.
+  const scale = Reveal.getScale();
+  const smallest = (selector) => {
+    const sizes = [...s.querySelectorAll(selector)]
+      .filter((e) => visible(e) && e.textContent.trim())
+      .map((e) => parseFloat(getComputedStyle(e).fontSize) * scale);
+    return sizes.length ? Math.min(...sizes) : null;
+  };
+  const text = {
+    prose: smallest('.jp-RenderedMarkdown p, .jp-RenderedMarkdown li'),
+    'code in the text': smallest('.jp-RenderedMarkdown pre'),
+    'printed output': smallest('.jp-OutputArea-output pre'),
+    'slider label': smallest('.widget-label'),
+    readout: smallest('.widget-readout'),
+    'text with a figure': smallest('.widget-html-content'),
+  };
   return {
+    text,
     indices: Reveal.getIndices(),
     number: number ? number.textContent.replace(/\s+/g, '') : '',
     down: s.scrollHeight - s.clientHeight,
@@ -188,6 +220,10 @@ def _check_fit(page, server, notebook: Path) -> list[str]:
                 faults.append(f"{m['right']} px too wide")
             if m["below"] > TOLERANCE:
                 faults.append(f"runs {m['below']} px below the screen")
+            k = width / SIZES[0][0]
+            for kind, size in m["text"].items():
+                if size is not None and size < MIN_TEXT[kind] * k - 0.05:
+                    faults.append(f"{kind} at {size:.1f} px (at least {MIN_TEXT[kind] * k:g})")
             if m["solutions"]:
                 faults.append("shows a solution")
             if m["notes"]:
