@@ -757,12 +757,15 @@ def diagram_overflow(page) -> list[str]:
               const b = c.getBoundingClientRect();
               return { x: (b.left + b.right) / 2, y: (b.top + b.bottom) / 2, r: b.width / 2 };
             });
-            const svg = root.querySelector('svg').getBoundingClientRect();
+            const svgElement = root.querySelector('svg');
+            const svg = svgElement.getBoundingClientRect();
+            // Screen pixels per drawing pixel (a wide screen zooms the diagram).
+            const k = svg.width / Number(svgElement.getAttribute('width'));
             const lines = [...root.querySelectorAll('svg polyline')].map((p) => ({
               points: p.getAttribute('points').trim().split(/\s+/)
                 .map((xy) => xy.split(',').map(Number))
-                .map(([x, y]) => [svg.left + x, svg.top + y]),
-              half: (Number(p.getAttribute('stroke-width')) || 1) / 2,
+                .map(([x, y]) => [svg.left + k * x, svg.top + k * y]),
+              half: (k * (Number(p.getAttribute('stroke-width')) || 1)) / 2,
             }));
             // Whether segment a-b, drawn `half` thick either side, meets the box (less tol).
             const crosses = (a, b, half, box) => {
