@@ -74,3 +74,16 @@ def test_02_points_to_what_its_figure_shows():
     assert "slide down the parabola on the left" in text
     assert "slide down the curve on the right" not in text
     assert "same height" not in text
+
+
+def test_06_says_how_fast_the_error_falls_as_its_table_shows():
+    """'By a factor of 2 to 3 at each of the first steps, and by a little less than
+    2 by step 10': what the training table's column "÷ step before" shows."""
+    from helpers.examples import RELU_EXAMPLE
+    from helpers.lessons.l06_activations_and_biases import training_steps
+
+    assert "falls by a factor of 2 to 3 at each of the first steps" in " ".join(prose(one("06")))
+    rows = training_steps(RELU_EXAMPLE, 10)
+    falls = [before["E"] / after["E"] for before, after in zip(rows, rows[1:])]
+    assert all(2 <= f <= 3 for f in falls[:3]), falls
+    assert 1.8 < falls[-1] < 2, falls
