@@ -21,7 +21,7 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.
 # measures is the page, not a second browser on the same two cores.
 WORKERS := -n 2 --dist loadfile
 ALONE := tests/browser/test_canvas_matches_kernel.py
-# Leaves out the browser test modules; their fixture notebook still gets nbval's check.
+# Leaves out the browser test modules; their fixture notebooks still get nbval's check.
 NO_BROWSER := '--ignore-glob=tests/browser/test_*.py'
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

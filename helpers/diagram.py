@@ -84,10 +84,12 @@ GLOW = 12.0
 #: Pixels kept free around an edge label.
 GAP = 2.0
 
-#: On a wide screen a diagram in JupyterLab grows with it, as ``(screen width in
-#: pixels, zoom)``: at 1920 pixels it is a quarter larger. Not with the projector
-#: setting, which enlarges it (and everything else) by itself, nor in the slides,
-#: which reveal.js scales to the screen.
+#: On a wide screen a diagram in JupyterLab grows with it, as ``(browser window
+#: width in pixels, zoom)``: in a 1920-pixel window it is a quarter larger. Not
+#: with the projector setting, which enlarges it (and everything else) by itself,
+#: nor in the slides, which reveal.js scales to the screen, nor in the app view.
+#: (The window, not the notebook's panel: with both side bars open or two
+#: notebooks side by side, a zoomed diagram may be wider than its panel.)
 WIDE_SCREENS = ((1800, 1.25), (2400, 1.5))
 
 
@@ -474,7 +476,8 @@ class Scene:
         text = "".join(t._markup() for t in labels)
         aria = f' aria-label="{html.escape(self.label)}"' if self.label else ""
         return (
-            f'<div class="bp-scene-root" role="group"{aria} style="position:relative;'
+            f'<div class="bp-scene-root{" bp-zoom" if text_scale() == 1 else ""}" '
+            f'role="group"{aria} style="position:relative;'
             f"width:{w}px;height:{h}px;overflow:hidden;font-family:{_FONT};line-height:1.2;"
             f'white-space:pre;color:#222">'
             f'<svg width="{w}" height="{h}" viewBox="0 0 {w} {h}" aria-hidden="true" '
@@ -650,9 +653,10 @@ def _wide_screens():
     """CSS that zooms diagrams in JupyterLab on wide screens (:data:`WIDE_SCREENS`)."""
     if text_scale() != 1:
         return ""
+    # Only roots marked bp-zoom: a projector notebook open beside this one keeps its size.
     return "".join(
-        f"@media (min-width:{width}px){{.jp-NotebookPanel .bp-scene-root{{zoom:{zoom}}}"
-        ".jp-NotebookPanel .bp-scene{width:auto!important;height:auto!important}}"
+        f"@media (min-width:{width}px){{.jp-NotebookPanel .bp-zoom{{zoom:{zoom}}}"
+        ".jp-NotebookPanel .bp-scene:has(.bp-zoom){width:auto!important;height:auto!important}}"
         for width, zoom in WIDE_SCREENS
     )
 
@@ -899,6 +903,8 @@ class NetworkDiagram:
         about while a slider moves.
         """
         scene, k = self.scene, text_scale()
+        # Room for the widest glow whenever the diagram can show gradients, so that
+        # the labels stay where they are when the glow appears (04's stepper).
         half = (self.max_width + (GLOW if self.gradients else 0.0)) / 2 * PX * k
         ends = [
             (scene.to_pixels(*self.pos[s]), scene.to_pixels(*self.pos[t]))
@@ -917,16 +923,18 @@ class NetworkDiagram:
         middle = sum(p[1] for p, _r in units) / len(units)
 
         def crowding(rect):
+            """(how many things the box meets, the border counting as one; how far
+            it reaches past the border): (0, 0) is a free place."""
             left, top, right, bottom = rect
             n = sum(_segment_meets_rect(a, b, rect, half) for a, b in ends)
             n += sum(_circle_meets_rect(c, r + GAP, rect) for c, r in units)
             n += sum(_rects_meet(rect, other, GAP) for other in taken)
             outside = max(0.0, -left, -top, right - scene.width_px, bottom - scene.height_px)
-            return n + outside
+            return (n + (outside > 0), outside)
 
         for e, (wname, *_rest) in enumerate(self._edges):
             label = self.edge_text.get(wname)
-            if label is not None:
+            if label is not None and label.get_visible() and label.text:
                 taken.append(self._place_edge_label(wname, label, *ends[e], half, middle, crowding))
 
     def _place_edge_label(self, wname, label, a, b, half, middle, crowding):
@@ -953,9 +961,9 @@ class NetworkDiagram:
             return 1.0 if ny == 0 else (1.0 if away * ny > 0 else -1.0)
 
         spot = self._spots.get(wname)
-        if spot is None or crowding(rect_at(spot)) > 0:
+        if spot is None or crowding(rect_at(spot))[0] > 0:
             f0 = self.label_position
-            fs = [f0] + [f0 + d * 0.05 * sign for d in range(1, 12) for sign in (1, -1)]
+            fs = [f0] + [round(f0 + d * 0.05 * sign, 6) for d in range(1, 17) for sign in (1, -1)]
             spots = [(f, side * outward(f)) for f in fs if 0.1 <= f <= 0.9 for side in (1, -1)]
             scores = [crowding(rect_at(sp)) for sp in spots]
             spot = spots[scores.index(min(scores))]

@@ -48,12 +48,12 @@ def test_the_index_introduces_both_names():
 
 
 def test_partial_derivative_and_gradient_are_explained_where_they_first_appear():
-    """The first ∂ of the course (in 03) comes with what it means and what
-    "gradient" means; 02, before it, uses neither the curly ∂ nor the chain rule
-    as a tool it has not taught."""
+    """The first ∂ in a lesson (03; the index only lists what 03 covers) comes
+    with what it means and what "gradient" means; 01 and 02, before it, use
+    neither the curly ∂ nor the chain rule as a tool they have not taught."""
     first = next(c for c in prose(one("03")) if "∂" in c)
     assert "*gradient*" in first and "every other weight stays fixed" in first
-    for cell in prose(one("02")):
+    for cell in prose(one("01")) + prose(one("02")):
         assert "∂" not in cell, cell[:120]
         assert not re.search(r"\bby the chain rule\b", cell), cell[:120]
 

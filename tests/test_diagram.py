@@ -345,9 +345,9 @@ def _label_clashes(d):
 
 @pytest.mark.parametrize("sizes", [[2, 2, 1], [1, 2, 2], [1, 1, 1], [2, 1]])
 def test_edge_labels_sit_beside_their_edges_clear_of_everything(sizes):
-    """The course's networks and smaller ones; a crowded network (3-2-2 on this
-    scene) has no free place for every label, and each then takes the least
-    crowded one."""
+    """The course's networks and smaller ones. (A crowded network, 3-2-2 on this
+    scene, has no free place for every label; each then takes the least crowded
+    one it finds.)"""
     scene = Scene(7.0, 3.6, xlim=(-0.1, 1.2), ylim=(-1.75, 1.75))
     d = NetworkDiagram(scene, sizes, gradients=True)
     layers = layers_from_sizes(sizes, seed=3)

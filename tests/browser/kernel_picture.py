@@ -63,7 +63,10 @@ _OUTPUT = r"""
 
 def _what_shows(page, cell: int) -> str:
     """The canvases and text of a cell's output, for a failure message."""
-    return page.evaluate(_OUTPUT, cell)
+    try:
+        return page.evaluate(_OUTPUT, cell)
+    except Exception as e:  # a page that no longer answers: say so, keep the failure
+        return f"the page did not say what it shows ({str(e).splitlines()[0]})"
 
 
 def dashboards(page, path: str, notebook: Path) -> list[tuple[int, str]]:

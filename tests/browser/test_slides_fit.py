@@ -14,9 +14,10 @@ For each notebook (one slides server, one page):
 3. no slide shows a solution (a cell tagged ``solution``), nor the text of
    a speaker note (a cell tagged ``slides-notes``) outside reveal's notes;
 4. the text on every slide is large enough for a room (:data:`MIN_TEXT`):
-   prose, slider labels, readouts and the text with a figure at least 16 px
-   on the screen at 1280×720, printed tables and code at least 14 px, and
-   half as large again at 1920×1080.
+   prose, slider labels, readouts and the text with a figure (its description,
+   not the numbers drawn on a figure or diagram) at least 16 px on the screen
+   at 1280×720, printed tables and code at least 14 px, and half as large
+   again at 1920×1080.
 
 A failure names the notebook, the slide (reveal's number, as its "c/t"
 counter shows it), its heading and by how many pixels it overflows; the
@@ -107,7 +108,7 @@ _MEASURE = r"""
     'printed output': smallest('.jp-OutputArea-output pre'),
     'slider label': smallest('.widget-label'),
     readout: smallest('.widget-readout'),
-    'text with a figure': smallest('.widget-html-content'),
+    'text with a figure': smallest('.widget-html-content:not(.bp-scene *)'),
   };
   return {
     text,
