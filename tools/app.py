@@ -48,6 +48,11 @@ MIN_IDLE_TIMEOUT = 60
 #: default, 4 s, is too short when a whole class opens the page at once: the outputs
 #: of a busy kernel come later, and the page then shows the text without its demo.
 IOPUB_TIMEOUT = 60
+#: Seconds without a new part of the page before Voilà sends a "heartbeat" script to
+#: keep the connection open. Its default, 10 s, passes before the page has begun when
+#: the server is busy, and the page then starts with a script error; 50 s stays
+#: under the 60 s after which common proxies close a silent connection.
+KEEP_ALIVE = 50
 
 
 def _is_loopback(ip: str) -> bool:
@@ -116,6 +121,7 @@ def voila_argv(args: argparse.Namespace, target: Path, template: str) -> list[st
         # A kernel still computing is never culled, only an idle one.
         "--MappingKernelManager.cull_busy=False",
         f"--VoilaExecutor.iopub_timeout={IOPUB_TIMEOUT}",
+        f"--VoilaConfiguration.http_keep_alive_timeout={KEEP_ALIVE}",
     ]
     if args.no_browser:
         argv.append("--no-browser")
