@@ -312,22 +312,23 @@ class Label(_Item):
             1.2 * em * len(lines) + 2 * pad
         )
 
-    def rect_px(self):
-        """``(left, top, right, bottom)`` in pixels from the scene's top-left corner."""
+    def _anchor_px(self):
+        """The point the text is placed against, in pixels (its offset applied)."""
         x, y = self.scene.to_pixels(self.x, self.y)
         k = text_scale()
-        x += self.offset[0] * PX * k
-        y -= self.offset[1] * PX * k
+        return x + self.offset[0] * PX * k, y - self.offset[1] * PX * k
+
+    def rect_px(self):
+        """``(left, top, right, bottom)`` in pixels from the scene's top-left corner."""
+        x, y = self._anchor_px()
         w, h = self.size_px()
         left = x - {"left": 0.0, "center": 0.5, "right": 1.0}[self.ha] * w
         top = y - {"top": 0.0, "center": 0.5, "bottom": 1.0}[self.va] * h
         return left, top, left + w, top + h
 
     def _markup(self):
-        x, y = self.scene.to_pixels(self.x, self.y)
+        x, y = self._anchor_px()
         k = text_scale()
-        x += self.offset[0] * PX * k
-        y -= self.offset[1] * PX * k
         shift_x = {"left": "0", "center": "-50%", "right": "-100%"}[self.ha]
         shift_y = {"top": "0", "center": "-50%", "bottom": "-100%"}[self.va]
         style = [
