@@ -33,6 +33,7 @@ __all__ = [
     "pin_axis_labels",
     "place_point_labels",
     "step_arrow",
+    "smallest_text_px",
     "sticky_log_limits",
     "text_scale",
 ]
@@ -144,6 +145,16 @@ def text_scale():
     by the same factor so that enlarged labels still fit.
     """
     return max(1.0, float(mpl.rcParams["font.size"]) / _BASE_FONT_SIZE)
+
+
+def smallest_text_px(fig):
+    """The font size, in the figure's pixels, of the smallest text it holds or will
+    show: tick labels, legends and notes, empty or hidden ones included (a view
+    fills and shows them as the sliders move)."""
+    sizes = [t.get_fontsize() for t in fig.findobj(mpl.text.Text)]
+    if not sizes:
+        raise ValueError("the figure holds no text")
+    return min(sizes) * fig.dpi / 72.0
 
 
 @contextmanager

@@ -22,7 +22,7 @@ import numpy as np
 
 from .diagram import Scene
 from .painter import Painter
-from .plots import broken_artists, sticky_log_limits
+from .plots import broken_artists, smallest_text_px, sticky_log_limits
 from .text import fmt
 
 __all__ = [
@@ -150,7 +150,9 @@ class Dashboard:
         self.state_box = widgets.Text(
             description="state",
             style={"description_width": "3em"},
-            layout=widgets.Layout(width="34em"),
+            # 34em where there is room; narrower rather than pushing Load onto a
+            # line of its own (a slide, a projector's large text).
+            layout=widgets.Layout(width="auto", flex="1 1 18em", max_width="34em"),
         )
         self.load_button = widgets.Button(
             description="Load", tooltip="Set the controls to the state in the box"
@@ -366,9 +368,13 @@ class Dashboard:
 
     def control_rows(self):
         """The rows of widgets above the figure: the controls, ``columns`` to a row,
-        then the reset button. Override to arrange them (or add buttons) otherwise."""
+        then the reset button, at the end of the last row if it has room (a line
+        less to scroll past, or to fit on a slide). Override to arrange them (or
+        add buttons) otherwise."""
         controls = list(self.controls.values())
         rows = [controls[k : k + self.columns] for k in range(0, len(controls), self.columns)]
+        if rows and len(rows[-1]) < self.columns:
+            return [*rows[:-1], [*rows[-1], self.reset_button]]
         return [*rows, [self.reset_button]]
 
     @property
@@ -381,9 +387,13 @@ class Dashboard:
                     shown.append(view.widget)
                 else:
                     canvas = view.canvas
-                    shown.append(
-                        canvas if isinstance(canvas, widgets.DOMWidget) else widgets.Output()
-                    )
+                    if isinstance(canvas, widgets.DOMWidget):
+                        # What its smallest text measures, for the page to check (the
+                        # slides scale it to the screen).
+                        canvas.add_class(f"bp-smallest-text-{smallest_text_px(view):.1f}px")
+                        shown.append(canvas)
+                    else:
+                        shown.append(widgets.Output())
             # Side by side where they fit; on a narrow screen (or a projector's
             # large text) the next view goes below rather than off the edge.
             figure = (

@@ -28,6 +28,7 @@ from helpers.plots import (  # noqa: E402
     pin_axis_labels,
     place_point_labels,
     projector_scale,
+    smallest_text_px,
     sticky_log_limits,
     text_scale,
 )
@@ -187,6 +188,27 @@ def test_a_live_figure_tells_the_page_its_size_before_it_is_shown():
     ).stdout
     width, height, dpi = map(float, out.split())
     assert (width, height) == pytest.approx((8.0 * dpi, 3.3 * dpi))
+
+
+def test_smallest_text_is_the_smallest_font_on_the_figure_hidden_or_not():
+    apply_style(1.0)
+    fig, ax = live_figure(4.0, 3.0)
+    ax.plot([0, 1], [0, 1])
+    fig.canvas.draw()
+    tick_px = 9.0 * fig.dpi / 72.0  # the style's tick labels: 0.9 of 10 pt
+    assert smallest_text_px(fig) == pytest.approx(tick_px)
+    note = ax.text(0.5, 0.5, "", fontsize="x-small")  # filled in later
+    note.set_visible(False)
+    assert smallest_text_px(fig) == pytest.approx(10.0 * 0.694 * fig.dpi / 72.0, rel=1e-3)
+    plt.close(fig)
+    apply_style(1.4)
+    try:
+        fig, ax = live_figure(4.0, 3.0)
+        fig.canvas.draw()
+        assert smallest_text_px(fig) == pytest.approx(1.4 * tick_px)
+        plt.close(fig)
+    finally:
+        apply_style(1.0)
 
 
 # -- sticky_log_limits --------------------------------------------------------------

@@ -1,6 +1,8 @@
 """helpers.widgets: the one update path, error routing, the sliders and PredictFirst."""
 
 import re
+import subprocess
+import sys
 import warnings
 
 import matplotlib
@@ -225,11 +227,22 @@ def test_widget_holds_controls_figure_and_readout(toy):
     box = toy.widget
     assert isinstance(box, widgets.VBox)
     rows = [c for c in box.children if isinstance(c, widgets.HBox)]
-    assert [len(r.children) for r in rows] == [3, 1, 1, 2]
-    assert rows[-2].children == (toy.reset_button,)
+    # four controls, three to a row: Reset ends the second row
+    assert [len(r.children) for r in rows] == [3, 2, 2]
+    assert rows[-2].children == (toy.controls["mode"], toy.reset_button)
     assert rows[-1].children == (toy.state_box, toy.load_button)
     assert toy.readout in box.children
     assert toy.widget is box  # made once
+
+
+def test_reset_takes_a_row_of_its_own_only_after_a_full_row():
+    toy = Toy()
+    toy.columns = 2
+    assert toy.control_rows()[-1] == [toy.reset_button]
+    toy.columns = 4
+    assert toy.control_rows() == [[*toy.controls.values()], [toy.reset_button]]
+    toy.columns = 5
+    assert toy.control_rows() == [[*toy.controls.values(), toy.reset_button]]
 
 
 def test_text_repr_is_the_description(toy):
@@ -471,3 +484,30 @@ def test_still_picture_of_a_diagram_and_a_figure_side_by_side():
     assert 'alt="A diagram: w=0.21"' in page["text/html"]
     image = Image.open(io.BytesIO(base64.b64decode(page["image/png"])))
     assert image.size == (200 + 300, 200)
+
+
+def test_every_dashboard_canvas_tells_the_page_its_smallest_text():
+    """With ipympl, each figure of every lesson's dashboard carries the size of its
+    smallest text as a class, which the slides test turns into screen pixels."""
+    code = (
+        "import re, matplotlib\n"
+        "matplotlib.use('module://ipympl.backend_nbagg')\n"
+        "from helpers.plots import apply_style, smallest_text_px\n"
+        "from helpers.lessons import all_dashboards\n"
+        "apply_style(1.4)\n"
+        "for name, cls in all_dashboards().items():\n"
+        "    d = cls()\n"
+        "    d.widget\n"
+        "    if d.fig is None:\n"
+        "        continue\n"
+        "    tags = [c for c in d.fig.canvas._dom_classes if c.startswith('bp-smallest-text-')]\n"
+        "    print(name, tags, f'{smallest_text_px(d.fig):.1f}')\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+    ).stdout.splitlines()
+    assert len(out) >= 9, out  # the nine lesson dashboards that draw a figure
+    for line in out:
+        name, tags, px = re.fullmatch(r"(\S+) \[(.*)\] (\S+)", line).groups()
+        assert tags == f"'bp-smallest-text-{px}px'", line
+        assert float(px) >= 1.4 * 10 * 0.694 * 100 / 72 - 0.05, line  # x-small at most

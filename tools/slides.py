@@ -15,12 +15,17 @@ Nothing comes from the internet while it runs. reveal.js is the npm package
 from there (``--reveal-dir`` points to another copy, e.g. on a machine without
 npm: the folder with ``dist/reveal.js``).
 
+The kernel draws figures and diagrams at :data:`SLIDES_TEXT_SCALE` (the
+notebooks' projector setting, whatever PROJECTOR the shell sets): reveal.js
+then fits each slide, text and figures together, to the screen.
+
 Options as in tools/app.py: 127.0.0.1 only and no token, idle kernels culled.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -32,6 +37,11 @@ from npm_package import NpmError, ensure, missing  # noqa: E402
 REVEAL_VERSION = "6.0.1"
 REVEAL_PREFIX = REPO_ROOT / "build" / "reveal"
 DEFAULT_PORT = 8867
+#: The text scale the slides' kernel draws its figures and diagrams at (the PROJECTOR
+#: setting of the notebooks). reveal.js shrinks a slide to 0.8 of its size on a
+#: 1280 × 720 screen: drawn at 1.4, a figure's tick labels show at about 14 px there,
+#: 21 px at 1920 × 1080. Prose, controls and readouts take their size from the slide.
+SLIDES_TEXT_SCALE = 1.4
 #: What the template loads from the reveal.js folder.
 REVEAL_FILES = ("dist/reveal.js", "dist/reveal.css", "dist/theme/white.css", "dist/plugin/notes.js")
 
@@ -73,6 +83,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"slides: {e}", file=sys.stderr)
         return 2
     print(f"reveal.js from {reveal}", file=sys.stderr)
+    # reveal.js fits every slide to the screen: a PROJECTOR setting of the shell,
+    # meant for JupyterLab and the app view, would only make the figures too wide.
+    os.environ["PROJECTOR"] = str(SLIDES_TEXT_SCALE)  # read by helpers.plots.apply_style()
     argv = voila_argv(args, args.notebook.resolve(), "course-reveal")
     return serve(argv, mounts={"reveal.js": reveal})
 

@@ -14,10 +14,13 @@ For each notebook (one slides server, one page):
 3. no slide shows a solution (a cell tagged ``solution``), nor the text of
    a speaker note (a cell tagged ``slides-notes``) outside reveal's notes;
 4. the text on every slide is large enough for a room (:data:`MIN_TEXT`):
-   prose, slider labels, readouts and the text with a figure (its description,
-   not the numbers drawn on a figure or diagram) at least 16 px on the screen
-   at 1280×720, printed tables and code at least 14 px, and half as large
-   again at 1920×1080.
+   prose, slider labels, readouts and the text with a figure (its description)
+   at least 16 px on the screen at 1280×720, printed tables and code at least
+   14 px, the smallest text drawn on a figure or a diagram (a note, a weight
+   on an arrow; tick labels are larger) at least 10.5 px, and half as large
+   again at 1920×1080. A figure's text is its kernel's font size (which the
+   page reads from the figure's class) times the scale the slide shows the
+   canvas at.
 
 A failure names the notebook, the slide (reveal's number, as its "c/t"
 counter shows it), its heading and by how many pixels it overflows; the
@@ -61,6 +64,8 @@ MIN_TEXT = {
     "text with a figure": 16,
     "printed output": 14,
     "code in the text": 14,
+    "text on a figure": 10.5,
+    "text on a diagram": 10.5,
 }
 
 # Every slide that reveal shows on its own (a subslide, or a slide without
@@ -109,9 +114,24 @@ _MEASURE = r"""
     'slider label': smallest('.widget-label'),
     readout: smallest('.widget-readout'),
     'text with a figure': smallest('.widget-html-content:not(.bp-scene *)'),
+    'text on a diagram': smallest('.bp-scene-root *:not(:has(*))'),
   };
+  // A figure's canvas cannot be asked for its fonts: the kernel says the size of its
+  // smallest text (in the figure's pixels) in a class; the page scales the canvas.
+  const onFigures = [];
+  let untagged = 0;
+  for (const c of s.querySelectorAll('.jupyter-matplotlib-canvas-div canvas')) {
+    if (!visible(c)) continue;
+    const tag = c.closest('[class*="bp-smallest-text-"]');
+    const m = tag && tag.className.match(/bp-smallest-text-([0-9.]+)px/);
+    if (!m) { untagged += 1; continue; }
+    const shown = c.getBoundingClientRect().width / parseFloat(getComputedStyle(c).width);
+    onFigures.push(parseFloat(m[1]) * shown);
+  }
+  text['text on a figure'] = onFigures.length ? Math.min(...onFigures) : null;
   return {
     text,
+    untagged,
     indices: Reveal.getIndices(),
     number: number ? number.textContent.replace(/\s+/g, '') : '',
     down: s.scrollHeight - s.clientHeight,
@@ -225,13 +245,21 @@ def _check_fit(page, server, notebook: Path) -> list[str]:
             for kind, size in m["text"].items():
                 if size is not None and size < MIN_TEXT[kind] * k - 0.05:
                     faults.append(f"{kind} at {size:.1f} px (at least {MIN_TEXT[kind] * k:g})")
+            if m["untagged"]:
+                faults.append(f"{m['untagged']} figure(s) whose text size the page cannot tell")
             if m["solutions"]:
                 faults.append("shows a solution")
             if m["notes"]:
                 faults.append("shows a speaker note")
             print(
                 f"{notebook.name} {where}: height {m['height']}/{m['box']}, "
-                f"right {m['right']}, below {m['below']}" + (" FAIL" if faults else "")
+                f"right {m['right']}, below {m['below']}"
+                + "".join(
+                    f", {kind} {m['text'][kind]:.1f} px"
+                    for kind in ("text on a figure", "text on a diagram")
+                    if m["text"][kind] is not None
+                )
+                + (" FAIL" if faults else "")
             )
             if faults:
                 overflowing += 1
