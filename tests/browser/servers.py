@@ -81,8 +81,12 @@ class VoilaServer:
         return "\n".join(lines[-n:])
 
 
-def start_voila(tool: str, notebook: Path, *, timeout: float = 150.0) -> VoilaServer:
+def start_voila(
+    tool: str, notebook: Path, *, timeout: float = 150.0, env: dict[str, str] | None = None
+) -> VoilaServer:
     """Start ``tools/<tool>`` (slides.py or app.py) on ``notebook``; return once it answers.
+
+    ``env``: variables to set for the server and its kernels (PROJECTOR, say).
 
     Readiness is asked of Voilà's static files (and, for the slides, of
     reveal.css), never of the notebook page: each page load starts a kernel.
@@ -105,7 +109,7 @@ def start_voila(tool: str, notebook: Path, *, timeout: float = 150.0) -> VoilaSe
         proc = subprocess.Popen(
             cmd,
             cwd=REPO_ROOT,
-            env=lab.isolated_env(tmp),
+            env={**lab.isolated_env(tmp), **(env or {})},
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -59,9 +59,9 @@ def _fail(message: str, shot: Path | None = None) -> None:
     pytest.fail(message + suffix, pytrace=False)
 
 
-def _start(notebook: Path):
+def _start(notebook: Path, env: dict[str, str] | None = None):
     try:
-        return servers.start_voila("app.py", notebook)
+        return servers.start_voila("app.py", notebook, env=env)
     except servers.ServerError as e:
         error = str(e)
     _fail(f"the app server did not start: {error}")
@@ -280,3 +280,64 @@ def test_a_page_that_waits_for_a_busy_server_says_so_until_its_demo_shows(browse
     assert said["role"] == "status", said
     assert said["top"] == 0 and said["height"] > 20 and said["width"] > 600, (said, shot)
     assert gone_after < 3, f"the busy message stayed {gone_after:.1f} s after the demo showed"
+
+
+# The projector settings the README gives, on the screens they are for.
+PROJECTOR_SETTINGS = {"1080p": (1.6, 1920, 1080), "1280": (1.3, 1280, 800)}
+PROJECTOR_NOTEBOOK = servers.REPO_ROOT / "notebooks" / "04_chain_rule_hidden_weights.ipynb"
+
+# Each kind of text a class reads: its size on the page, and its size without the setting;
+# the diagrams' drawn width and the width they have without it.
+_PROJECTOR_SIZES = r"""
+() => {
+  const shown = (sel) => [...document.querySelectorAll('#rendered_cells ' + sel)]
+    .filter((e) => e.getClientRects().length && e.textContent.trim());
+  const px = (sel) => {
+    const e = shown(sel)[0];
+    return e ? parseFloat(getComputedStyle(e).fontSize) : null;
+  };
+  return {
+    'prose': [px('.jp-RenderedMarkdown p'), 14],
+    'a slider label': [px('.widget-slider .widget-label'), 13],
+    'a slider readout': [px('.widget-readout'), 13],
+    'the text with a figure': [px('.widget-html-content:not(.bp-scene *)'), 13],
+  };
+}
+"""
+
+
+@pytest.mark.parametrize("setting", list(PROJECTOR_SETTINGS))
+def test_app_view_takes_the_projector_setting(setting, browser):
+    """``PROJECTOR=1.6 make app`` enlarges prose, controls, readouts and the text with a
+    figure as well as the figures, and the demos still fit the screen it is meant for."""
+    scale, width, height = PROJECTOR_SETTINGS[setting]
+    server = _start(PROJECTOR_NOTEBOOK, env={"PROJECTOR": str(scale)})
+    page = browser.context.new_page()
+    shot = servers.SCREENSHOTS / f"app-projector-{setting}.png"
+    try:
+        page.set_viewport_size({"width": width, "height": height})
+        page.set_default_timeout(LOAD_TIMEOUT * 1000)
+        page.goto(server.url)
+        page.wait_for_function(
+            "() => document.querySelector('#rendered_cells .widget-slider .noUi-handle')"
+            " && !document.querySelector('#course-busy')",
+            polling=200,
+        )
+        page.wait_for_timeout(1000)
+        found = [
+            f"no {what} on the page"
+            if size is None
+            else f"{what} is {size:.1f} px, not {base} × {scale}"
+            for what, (size, base) in page.evaluate(_PROJECTOR_SIZES).items()
+            if size is None or size < 0.95 * base * scale
+        ]
+        found += lab.output_overflow(page) + lab.diagram_overflow(page)
+        wider = page.evaluate("() => document.documentElement.scrollWidth - innerWidth")
+        if wider > 1:
+            found.append(f"the page is {wider} px wider than the screen")
+        if found:
+            servers.screenshot(page, shot.name)
+            _fail(f"app view at PROJECTOR={scale}, {width} × {height}: " + "; ".join(found), shot)
+    finally:
+        page.close(run_before_unload=False)
+        servers.stop_voila(server)
