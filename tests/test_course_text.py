@@ -87,3 +87,76 @@ def test_06_says_how_fast_the_error_falls_as_its_table_shows():
     falls = [before["E"] / after["E"] for before, after in zip(rows, rows[1:])]
     assert all(2 <= f <= 3 for f in falls[:3]), falls
     assert 1.8 < falls[-1] < 2, falls
+
+
+def lecturers_note(name_start: str, words: str) -> str:
+    """The lecturer's note (a cell tagged slides-notes) of a notebook that says ``words``."""
+    nb = nbformat.read(NOTEBOOKS / one(name_start), as_version=4)
+    notes = [
+        " ".join(c.source.split())
+        for c in nb.cells
+        if "slides-notes" in c.metadata.get("tags", []) and words in " ".join(c.source.split())
+    ]
+    assert len(notes) == 1, f"{one(name_start)}: {len(notes)} lecturer's notes say {words!r}"
+    return notes[0]
+
+
+def test_the_lecturers_notes_give_the_numbers_the_helpers_compute():
+    """A lecturer's note is markdown, written by hand: its numbers are checked here
+    against what the helpers compute, so that a change to the example shows up."""
+    from helpers.examples import DEEP_PROBLEM, RELU_EXAMPLE, WORKED_EXAMPLE, XorProblem
+    from helpers.lessons.l03_chain_rule_output_weights import step_regime
+    from helpers.lessons.l07_deeper_networks import gradient_norms
+    from helpers.network import backward, forward, sgd_step, train
+    from helpers.plots import fmt
+
+    ex = WORKED_EXAMPLE
+    before = forward(ex.layers, ex.x)
+    h2 = before.hidden[0][1]
+
+    # 03: ten times the rate along w6 (curvature h2²): an overshoot that still lowers E.
+    ratio = 10 * ex.lr * h2**2
+    note = lecturers_note("03", "ten times the rate")
+    assert f"lr·h2² is about {ratio:.2f}: an overshoot that still lowers the error" in note
+    assert step_regime(ratio)[1].endswith("yet the error still falls")
+    assert "that needs lr·h2² above 2" in note
+    assert "grows the error" in step_regime(2.001)[1] and "falls" in step_regime(1.999)[1]
+
+    # 04: one step at the article's rate takes ŷ from 2.21 to 13.92, past the target 4.
+    grads = backward(ex.layers, before, ex.target)
+    after = forward(sgd_step(ex.layers, grads, ex.lr), ex.x).output[0]
+    note = lecturers_note("04", "closer or further away")
+    said = f"at lr = {ex.lr:g} it jumps from {before.output[0]:.2f} to {after:.2f}"
+    assert said in note and f"from the target {ex.target[0]:g}" in note
+    assert abs(after - ex.target[0]) > abs(before.output[0] - ex.target[0])
+
+    # 05: E goes 1.6 → 49 in step 1 and past 10⁵ in step 2.
+    errors = train(ex.layers, ex.x, ex.target, ex.lr, 2).errors
+    note = lecturers_note("05", "Most guess about 100")
+    assert f"from {fmt(errors[0], 2)} → {errors[1]:.0f}" in note
+    assert "it is more than 10⁵" in note and errors[2] > 1e5
+
+    # 06: h2 switches off once w2 · x + b2 ≤ 0, i.e. w2 below −b2 / x.
+    relu = RELU_EXAMPLE
+    edge = -relu.layers[0].b[1] / relu.x[0]
+    note = lecturers_note("06", "turn grey")
+    assert f"down past {fmt(edge, 1)}" in note
+    assert relu.named["w2"] > edge
+
+    # 07: sigmoid on ten layers; the single layer on XOR.
+    norms = gradient_norms(
+        DEEP_PROBLEM.layers(10),
+        DEEP_PROBLEM.x,
+        DEEP_PROBLEM.target,
+        DEEP_PROBLEM.activations(10, "sigmoid"),
+    )
+    shrink = norms[0] / norms[-1]
+    note = lecturers_note("07", "Sigmoid's slope is at most 0.25")
+    assert shrink < 1e-3 and "more than 1000 times smaller" in note
+    assert f"about 10{'⁻⁷'} of the last one's" in note
+    assert 10**-7.5 <= shrink < 10**-6.5, shrink
+    xor = XorProblem()
+    single = xor.outputs(xor.history[1][-1])
+    note = lecturers_note("07", "no straight line separates")
+    assert "it settles at 0.5 on all four points" in note
+    assert all(abs(o - 0.5) < 0.05 for o in single.ravel()), single
