@@ -53,6 +53,16 @@ _CODE_SHOWN = r"""
 )].filter((e) => e.getClientRects().length && e.innerText.trim()).map((e) => e.innerText.trim())
 """
 
+# When (ms after the page opened) the "still loading" bar first showed, if it did.
+_WATCH_BUSY = r"""
+new MutationObserver((_, observer) => {
+  if (document.getElementById('course-busy')) {
+    window.__busySeenAt = performance.now();
+    observer.disconnect();
+  }
+}).observe(document, { childList: true, subtree: true });
+"""
+
 
 def _fail(message: str, shot: Path | None = None) -> None:
     suffix = f"\n(screenshot: {shot})" if shot else ""
@@ -86,6 +96,7 @@ def _check_app(page, server, notebook: Path) -> None:
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.set_default_timeout(LOAD_TIMEOUT * 1000)
     shot = servers.SCREENSHOTS / f"app-{notebook.stem}.png"
+    page.add_init_script(_WATCH_BUSY)
     page.goto(server.url)
     try:
         # A canvas counts once it has drawn; a diagram is drawn with its first markup.
@@ -136,6 +147,11 @@ def _check_app(page, server, notebook: Path) -> None:
         _fail(f"{e} (page errors: {errors[:3]})", shot)
     after = servers.visible_state(page, PAGE)
     page.screenshot(path=str(shot), full_page=True)
+
+    # Without ?busy_after the page says it is still loading only after 10 s.
+    seen = page.evaluate("() => window.__busySeenAt")
+    if seen is not None and seen < 10_000:
+        _fail(f"the page said it was still loading {seen / 1000:.1f} s after it opened", shot)
 
     if readout.inner_text() == value_before:
         _fail(f"the slider did not move ({value_before}) after {keys}", shot)
