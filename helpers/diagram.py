@@ -85,11 +85,11 @@ GLOW = 12.0
 GAP = 2.0
 
 #: On a wide screen a diagram in JupyterLab grows with it, as ``(browser window
-#: width in pixels, zoom)``: in a 1920-pixel window it is a quarter larger. Not
-#: with the projector setting, which enlarges it (and everything else) by itself,
-#: nor in the slides, which reveal.js scales to the screen, nor in the app view.
-#: (The window, not the notebook's panel: with both side bars open or two
-#: notebooks side by side, a zoomed diagram may be wider than its panel.)
+#: width in pixels, zoom)``: in a 1920-pixel window it is a quarter larger, as
+#: long as its output has room for it (two notebooks side by side, or both side
+#: bars open, may leave too little). Not with the projector setting, which
+#: enlarges it (and everything else) by itself, nor in the slides, which
+#: reveal.js scales to the screen, nor in the app view.
 WIDE_SCREENS = ((1800, 1.25), (2400, 1.5))
 
 
@@ -477,13 +477,13 @@ class Scene:
         text = "".join(t._markup() for t in labels)
         aria = f' aria-label="{html.escape(self.label)}"' if self.label else ""
         return (
-            f'<div class="bp-scene-root{" bp-zoom" if text_scale() == 1 else ""}" '
+            f'<div class="bp-scene-root{f" bp-zoom bp-w{w}" if text_scale() == 1 else ""}" '
             f'role="group"{aria} style="position:relative;'
             f"width:{w}px;height:{h}px;overflow:hidden;font-family:{_FONT};line-height:1.2;"
             f'white-space:pre;color:#222">'
             f'<svg width="{w}" height="{h}" viewBox="0 0 {w} {h}" aria-hidden="true" '
             f'style="position:absolute;left:0;top:0">{svg}</svg>'
-            f"<style>.bp-label{{position:absolute;margin:0}}{_wide_screens()}</style>{text}</div>"
+            f"<style>.bp-label{{position:absolute;margin:0}}{_wide_screens(w)}</style>{text}</div>"
         )
 
     def flush(self):
@@ -650,16 +650,24 @@ class Scene:
 _NO_SVG_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
 
 
-def _wide_screens():
-    """CSS that zooms diagrams in JupyterLab on wide screens (:data:`WIDE_SCREENS`)."""
+def _wide_screens(width):
+    """CSS that zooms diagrams ``width`` pixels wide in JupyterLab on wide screens
+    (:data:`WIDE_SCREENS`), where their output has room for them."""
     if text_scale() != 1:
         return ""
-    # Only roots marked bp-zoom: a projector notebook open beside this one keeps its size.
-    return "".join(
-        f"@media (min-width:{width}px){{.jp-NotebookPanel .bp-zoom{{zoom:{zoom}}}"
-        ".jp-NotebookPanel .bp-scene:has(.bp-zoom){width:auto!important;height:auto!important}}"
-        for width, zoom in WIDE_SCREENS
-    )
+    # Only roots marked bp-zoom: a projector notebook open beside this one keeps its
+    # size. The output a diagram is in is the container its room is measured in.
+    root = f".bp-zoom.bp-w{width}"
+    free = "{width:auto!important;height:auto!important}"
+    rules = [".jp-NotebookPanel .jp-OutputArea-output:has(.bp-zoom){container-type:inline-size}"]
+    for screen, zoom in WIDE_SCREENS:
+        room = math.ceil(width * zoom) + 8
+        rules.append(
+            f"@media (min-width:{screen}px){{@container (min-width:{room}px){{"
+            f".jp-NotebookPanel {root}{{zoom:{zoom}}}"
+            f".jp-NotebookPanel .bp-scene:has({root}){free}}}}}"
+        )
+    return "".join(rules)
 
 
 def _rects_meet(r, q, gap=0.0):
