@@ -659,7 +659,10 @@ def _wide_screens(width):
     # size. The output a diagram is in is the container its room is measured in.
     root = f".bp-zoom.bp-w{width}"
     free = "{width:auto!important;height:auto!important}"
-    rules = [".jp-NotebookPanel .jp-OutputArea-output:has(.bp-zoom){container-type:inline-size}"]
+    # (A cell's own output only: an ipywidgets Output inside a row of widgets would
+    # shrink to nothing as a container.)
+    output = ".jp-Cell-outputArea>.jp-OutputArea-child>.jp-OutputArea-output"
+    rules = [f".jp-NotebookPanel {output}:has(.bp-zoom){{container-type:inline-size}}"]
     for screen, zoom in WIDE_SCREENS:
         room = math.ceil(width * zoom) + 8
         rules.append(

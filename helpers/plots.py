@@ -55,8 +55,8 @@ COLORS = {
 _BASE_FONT_SIZE = 10.0
 
 
-#: The environment variable that switches projector mode on for every notebook, the app
-#: view and the slides: ``PROJECTOR=1.6 make lab``.
+#: The environment variable that switches projector mode on for every notebook and the
+#: app view: ``PROJECTOR=1.6 make lab``. (The slides set it themselves.)
 PROJECTOR_VARIABLE = "PROJECTOR"
 
 #: JupyterLab's text sizes (px) that projector mode scales: prose, code, widgets (slider
@@ -148,13 +148,11 @@ def text_scale():
 
 
 def smallest_text_px(fig):
-    """The font size, in the figure's pixels, of the smallest text it holds or will
-    show: tick labels, legends and notes, empty or hidden ones included (a view
-    fills and shows them as the sliders move)."""
+    """The font size, in the figure's pixels, of the smallest text it holds: tick
+    labels, legends and notes, empty or hidden ones included (a view fills and
+    shows them as the sliders move); None for a figure without text."""
     sizes = [t.get_fontsize() for t in fig.findobj(mpl.text.Text)]
-    if not sizes:
-        raise ValueError("the figure holds no text")
-    return min(sizes) * fig.dpi / 72.0
+    return min(sizes) * fig.dpi / 72.0 if sizes else None
 
 
 @contextmanager

@@ -390,7 +390,10 @@ class Dashboard:
                     if isinstance(canvas, widgets.DOMWidget):
                         # What its smallest text measures, for the page to check (the
                         # slides scale it to the screen).
-                        canvas.add_class(f"bp-smallest-text-{smallest_text_px(view):.1f}px")
+                        px = smallest_text_px(view)
+                        canvas.add_class(
+                            "bp-smallest-text-" + ("none" if px is None else f"{px:.1f}px")
+                        )
                         shown.append(canvas)
                     else:
                         shown.append(widgets.Output())

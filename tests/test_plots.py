@@ -209,6 +209,9 @@ def test_smallest_text_is_the_smallest_font_on_the_figure_hidden_or_not():
         plt.close(fig)
     finally:
         apply_style(1.0)
+    fig = plt.figure()
+    assert smallest_text_px(fig) is None  # no text at all
+    plt.close(fig)
 
 
 # -- sticky_log_limits --------------------------------------------------------------

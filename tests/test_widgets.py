@@ -501,13 +501,35 @@ def test_every_dashboard_canvas_tells_the_page_its_smallest_text():
         "    if d.fig is None:\n"
         "        continue\n"
         "    tags = [c for c in d.fig.canvas._dom_classes if c.startswith('bp-smallest-text-')]\n"
-        "    print(name, tags, f'{smallest_text_px(d.fig):.1f}')\n"
+        "    print(name, *tags)\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], check=True, capture_output=True, text=True
     ).stdout.splitlines()
     assert len(out) >= 9, out  # the nine lesson dashboards that draw a figure
+    ticks = 1.4 * 9 * 100 / 72  # the style's tick labels at 1.4: every figure has some
+    x_small = 1.4 * 10 * 0.694 * 100 / 72  # the smallest size a lesson gives a text
     for line in out:
-        name, tags, px = re.fullmatch(r"(\S+) \[(.*)\] (\S+)", line).groups()
-        assert tags == f"'bp-smallest-text-{px}px'", line
-        assert float(px) >= 1.4 * 10 * 0.694 * 100 / 72 - 0.05, line  # x-small at most
+        name, px = re.fullmatch(r"(\S+) bp-smallest-text-([0-9.]+)px", line).groups()
+        assert x_small - 0.05 <= float(px) <= ticks + 0.05, line
+
+
+def test_a_figure_without_text_says_so_and_still_shows():
+    code = (
+        "import matplotlib, numpy as np\n"
+        "matplotlib.use('module://ipympl.backend_nbagg')\n"
+        "from helpers.plots import live_figure\n"
+        "from helpers.widgets import Dashboard\n"
+        "fig, ax = live_figure(2.0, 2.0)\n"
+        "fig.delaxes(ax)\n"
+        "fig.figimage(np.zeros((10, 10)))\n"
+        "class Picture(Dashboard):\n"
+        "    def redraw(self):\n"
+        "        return 'a picture'\n"
+        "d = Picture({}, fig)\n"
+        "d.widget\n"
+        "print(*[c for c in fig.canvas._dom_classes if c.startswith('bp-')])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["bp-smallest-text-none"]

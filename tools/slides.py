@@ -85,6 +85,17 @@ def main(argv: list[str] | None = None) -> int:
     print(f"reveal.js from {reveal}", file=sys.stderr)
     # reveal.js fits every slide to the screen: a PROJECTOR setting of the shell,
     # meant for JupyterLab and the app view, would only make the figures too wide.
+    # Only the figures and diagrams take this scale: the page style apply_style()
+    # prints for it does not reach the slides (the reveal template drops an
+    # output's <style>), so prose and controls keep the slide's sizes, as
+    # tests/browser/test_slides_fit.py checks.
+    shell = os.environ.get("PROJECTOR", "").strip()
+    if shell and shell != str(SLIDES_TEXT_SCALE):
+        print(
+            f"slides: PROJECTOR={shell} is for JupyterLab and the app view; the slides "
+            f"draw their figures at {SLIDES_TEXT_SCALE} and fit every slide to the screen",
+            file=sys.stderr,
+        )
     os.environ["PROJECTOR"] = str(SLIDES_TEXT_SCALE)  # read by helpers.plots.apply_style()
     argv = voila_argv(args, args.notebook.resolve(), "course-reveal")
     return serve(argv, mounts={"reveal.js": reveal})

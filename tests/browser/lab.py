@@ -636,6 +636,40 @@ def callback_problems(page) -> dict:
     )
 
 
+# Each kind of text a class reads, and the page variable that sets its size
+# (helpers.plots.page_style scales them all for a projector).
+TEXT_KINDS = {
+    "prose": (".jp-RenderedMarkdown p", "--jp-content-font-size1"),
+    "code": (".jp-CodeCell .cm-content", "--jp-code-font-size"),
+    "a slider label": (".widget-slider .widget-label", "--jp-widgets-font-size"),
+    "a slider readout": (".widget-readout", "--jp-widgets-font-size"),
+    "the text with a figure": (".widget-html-content:not(.bp-scene *)", "--jp-widgets-font-size"),
+}
+
+
+def text_not_scaled(page, scale: float, kinds=tuple(TEXT_KINDS)) -> list[str]:
+    """The kinds of text (of :data:`TEXT_KINDS`) on the page that are missing or smaller
+    than ``scale`` times their usual size, as messages."""
+    from helpers.plots import _PAGE_SIZES
+
+    sizes = page.evaluate(
+        """(selectors) => selectors.map((sel) => {
+          const e = [...document.querySelectorAll(sel)]
+            .find((x) => x.getClientRects().length && x.textContent.trim());
+          return e ? parseFloat(getComputedStyle(e).fontSize) : null;
+        })""",
+        [TEXT_KINDS[k][0] for k in kinds],
+    )
+    found = []
+    for kind, size in zip(kinds, sizes):
+        base = _PAGE_SIZES[TEXT_KINDS[kind][1]]
+        if size is None:
+            found.append(f"no {kind} on the page")
+        elif size < 0.95 * base * scale:
+            found.append(f"{kind} is {size:.1f} px, not {base} × {scale}")
+    return found
+
+
 def widget_census(page) -> dict:
     """How many sliders, ipympl canvases and diagrams (``.bp-scene``) the notebook shows;
     ``figures`` is canvases + scenes."""

@@ -27,6 +27,7 @@ from pathlib import Path
 import pytest
 
 from . import lab, servers
+from .test_projector import SETTINGS as PROJECTOR_IN_LAB
 
 NOTEBOOKS = servers.notebooks_under_test()
 PRESSES = 3
@@ -298,28 +299,12 @@ def test_a_page_that_waits_for_a_busy_server_says_so_until_its_demo_shows(browse
     assert gone_after < 3, f"the busy message stayed {gone_after:.1f} s after the demo showed"
 
 
-# The projector settings the README gives, on the screens they are for.
-PROJECTOR_SETTINGS = {"1080p": (1.6, 1920, 1080), "1280": (1.3, 1280, 800)}
-PROJECTOR_NOTEBOOK = servers.REPO_ROOT / "notebooks" / "04_chain_rule_hidden_weights.ipynb"
-
-# Each kind of text a class reads: its size on the page, and its size without the setting;
-# the diagrams' drawn width and the width they have without it.
-_PROJECTOR_SIZES = r"""
-() => {
-  const shown = (sel) => [...document.querySelectorAll('#rendered_cells ' + sel)]
-    .filter((e) => e.getClientRects().length && e.textContent.trim());
-  const px = (sel) => {
-    const e = shown(sel)[0];
-    return e ? parseFloat(getComputedStyle(e).fontSize) : null;
-  };
-  return {
-    'prose': [px('.jp-RenderedMarkdown p'), 14],
-    'a slider label': [px('.widget-slider .widget-label'), 13],
-    'a slider readout': [px('.widget-readout'), 13],
-    'the text with a figure': [px('.widget-html-content:not(.bp-scene *)'), 13],
-  };
+# The projector settings the README gives, on the screens they are for (as in Lab).
+PROJECTOR_SETTINGS = {
+    name: (s["scale"], s["viewport"]["width"], s["viewport"]["height"])
+    for name, s in PROJECTOR_IN_LAB.items()
 }
-"""
+PROJECTOR_NOTEBOOK = servers.REPO_ROOT / "notebooks" / "04_chain_rule_hidden_weights.ipynb"
 
 
 @pytest.mark.parametrize("setting", list(PROJECTOR_SETTINGS))
@@ -340,13 +325,9 @@ def test_app_view_takes_the_projector_setting(setting, browser):
             polling=200,
         )
         page.wait_for_timeout(1000)
-        found = [
-            f"no {what} on the page"
-            if size is None
-            else f"{what} is {size:.1f} px, not {base} × {scale}"
-            for what, (size, base) in page.evaluate(_PROJECTOR_SIZES).items()
-            if size is None or size < 0.95 * base * scale
-        ]
+        # No code in the app view: every other kind of text.
+        kinds = [k for k in lab.TEXT_KINDS if k != "code"]
+        found = lab.text_not_scaled(page, scale, kinds)
         found += lab.output_overflow(page) + lab.diagram_overflow(page)
         wider = page.evaluate("() => document.documentElement.scrollWidth - innerWidth")
         if wider > 1:

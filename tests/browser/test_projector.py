@@ -78,24 +78,6 @@ def _fresh_copies():
     yield
 
 
-# Each kind of text a class reads: its size in the page, and its size without projector mode.
-_TEXT_SIZES = r"""
-() => {
-  const px = (sel) => {
-    const e = [...document.querySelectorAll(sel)].find((x) => x.getClientRects().length);
-    return e ? parseFloat(getComputedStyle(e).fontSize) : null;
-  };
-  return {
-    'prose': [px('.jp-RenderedMarkdown p'), 14],
-    'code': [px('.jp-CodeCell .cm-content'), 13],
-    'a slider label': [px('.widget-slider .widget-label'), 13],
-    'a slider readout': [px('.widget-readout'), 13],
-    'the text with a figure': [px('.widget-html-content'), 13],
-  };
-}
-"""
-
-
 def test_course_has_notebooks():
     assert NOTEBOOKS, f"no course notebooks in {NOTEBOOK_DIR}"
 
@@ -118,13 +100,7 @@ def test_dashboards_fit_the_projector(notebook, setting, lab_server, browser):
         census = lab.widget_census(page)
         too_wide = lab.output_overflow(page)
         labels = lab.diagram_overflow(page)
-        small = [
-            f"no {what} on the page"
-            if size is None
-            else f"{what} is {size:.1f} px, not {base} × {s['scale']}"
-            for what, (size, base) in page.evaluate(_TEXT_SIZES).items()
-            if size is None or size < 0.95 * base * s["scale"]
-        ]
+        small = lab.text_not_scaled(page, s["scale"])
         found = [
             *(f"cell {e['cell']}: {e['text']}" for e in problems),
             *too_wide,

@@ -123,8 +123,9 @@ _MEASURE = r"""
   for (const c of s.querySelectorAll('.jupyter-matplotlib-canvas-div canvas')) {
     if (!visible(c)) continue;
     const tag = c.closest('[class*="bp-smallest-text-"]');
-    const m = tag && tag.className.match(/bp-smallest-text-([0-9.]+)px/);
+    const m = tag && tag.className.match(/bp-smallest-text-(none|[0-9.]+px)/);
     if (!m) { untagged += 1; continue; }
+    if (m[1] === 'none') continue;  // a figure without text
     const shown = c.getBoundingClientRect().width / parseFloat(getComputedStyle(c).width);
     onFigures.push(parseFloat(m[1]) * shown);
   }
