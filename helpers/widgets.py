@@ -599,6 +599,7 @@ class PredictFirst:
         self.misconceptions = list(misconceptions)
         self.why = why
         self.revealed = False
+        self._when_revealed = []  # callables, run once the answer is revealed
         if choices is None:
             self.guess = widgets.Text(
                 value="",
@@ -679,7 +680,16 @@ class PredictFirst:
         self.revealed = True
         self.guess.disabled = True
         self.button.disabled = True
+        for callback in self._when_revealed:
+            callback()
         return self.feedback.value
+
+    def when_revealed(self, callback):
+        """Call ``callback()`` once the answer is revealed (at once if it is already)."""
+        if self.revealed:
+            callback()
+        else:
+            self._when_revealed.append(callback)
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.widget._repr_mimebundle_(**kwargs)

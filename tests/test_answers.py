@@ -71,3 +71,27 @@ def test_waiting_for_something_that_is_no_answer_is_a_clear_error():
     with pytest.raises(TypeError, match="checker's verdict or a predict-first question"):
         with answer_first(42):
             pass
+
+
+def test_a_cell_held_for_a_question_shows_its_output_once_the_question_is_revealed():
+    """No cell to run again in the slides or the app view: Reveal shows the output."""
+    from helpers import answers
+
+    shown = []
+    real_display = answers.display
+    answers.display = shown.append
+    try:
+        question = PredictFirst("What is 2 + 2?", truth=4)
+        with answer_first(question):
+            print("the answer is 4")
+    finally:
+        answers.display = real_display
+    (held,) = shown
+    assert "appears here once you reveal" in held._repr_mimebundle_()["text/plain"]
+    assert "application/vnd.jupyter.widget-view+json" in held._repr_mimebundle_()
+    assert "answer is 4" not in str(held.box.outputs)
+    question.guess.value = "5"
+    question.reveal()
+    assert held.box.outputs == (
+        {"output_type": "stream", "name": "stdout", "text": "the answer is 4\n"},
+    )
