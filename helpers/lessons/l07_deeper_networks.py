@@ -338,8 +338,17 @@ class XorDashboard(Dashboard):
         net_errors, single_errors = problem.errors
         epochs = np.arange(problem.epochs + 1)
         ax_e = axes[2]
-        ax_e.semilogy(epochs, net_errors, color=COLORS["positive"], lw=2, label="2-3-1 network")
-        ax_e.semilogy(epochs, single_errors, color=COLORS["negative"], lw=2, label="single layer")
+        # The frame holds every epoch; the curves run up to the one shown, so that
+        # epoch 0 does not show how training ends.
+        self.curves = [
+            ax_e.semilogy(epochs, errs, color=COLORS[colour], lw=2, label=label)[0]
+            for errs, colour, label in (
+                (net_errors, "positive", f"2-{problem.hidden}-1 network"),
+                (single_errors, "negative", "single layer"),
+            )
+        ]
+        ax_e.set_xlim(ax_e.get_xlim())
+        ax_e.set_ylim(ax_e.get_ylim())
         self.cursor = ax_e.axvline(epoch, color=COLORS["neutral"], lw=1, ls="--")
         decade_ticks(ax_e.yaxis)
         ax_e.set_xlabel("epoch")
@@ -355,7 +364,7 @@ class XorDashboard(Dashboard):
         )
         self.axes = axes
         super().__init__(controls, fig)
-        self.live(*self.images, self.cursor, *self.titles)
+        self.live(*self.images, self.cursor, *self.curves, *self.titles)
         self.refresh()
 
     def control_rows(self):
@@ -381,6 +390,8 @@ class XorDashboard(Dashboard):
             outs = ", ".join(fmt(v, 2) for v in p.outputs(layers))
             parts.append(f"the {label} gets {right} of 4 right (E = {fmt(err, 3)}; ŷ = {outs})")
         self.cursor.set_xdata([epoch, epoch])
+        for curve, errs in zip(self.curves, (net_err, single_err)):
+            curve.set_data(np.arange(epoch + 1), errs[: epoch + 1])
         return f"Epoch {epoch}: " + "; ".join(parts) + "."
 
 
