@@ -91,7 +91,7 @@ class ErrorDashboard(Dashboard):
             value=curve,
             description="E along",
             style={"description_width": "4em"},
-            layout=widgets.Layout(width="160px"),
+            layout=widgets.Layout(width="12.5em"),  # grows with a projector's larger text
         )
 
         fig, (ax_y, ax_w) = live_figure(8.0, 3.3, 1, 2)

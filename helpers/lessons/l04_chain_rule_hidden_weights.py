@@ -228,11 +228,12 @@ class SurfaceDashboard(Dashboard):
         named = example.named
         choices = list(named)
         controls = {name: weight_slider(name, named[name], weight_range) for name in choices}
+        # In em, to grow with a projector's larger text (the label takes 80 px × the scale).
         controls["x_weight"] = widgets.Dropdown(
-            options=choices, value=x_weight, description="x axis", layout={"width": "160px"}
+            options=choices, value=x_weight, description="x axis", layout={"width": "13em"}
         )
         controls["y_weight"] = widgets.Dropdown(
-            options=choices, value=y_weight, description="y axis", layout={"width": "160px"}
+            options=choices, value=y_weight, description="y axis", layout={"width": "13em"}
         )
         controls[choices[0]].add_class("drives-figure")
         lo, hi = controls[choices[0]].min, controls[choices[0]].max

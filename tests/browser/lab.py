@@ -866,8 +866,9 @@ def diagram_overflow(page) -> list[str]:
 
 
 def output_overflow(page) -> list[str]:
-    """Figures, diagrams and rows of controls wider than the output they are in, and
-    sliders squeezed narrower than 200 px, as messages.
+    """Figures, diagrams and rows of controls wider than the output they are in,
+    sliders squeezed narrower than 200 px and menus narrower than four letters, as
+    messages.
 
     JupyterLab clips (or scrolls) what is wider than a cell's output: on the
     test's 1280-pixel screen, with the file browser open, a dashboard must fit
@@ -895,6 +896,16 @@ def output_overflow(page) -> list[str]:
               if (w > 0 && w < 200) {
                 const name = (e.querySelector('.widget-label') || {}).textContent || '?';
                 bad.add(`output ${i}: the slider ${name} is only ${Math.round(w)} px wide`);
+              }
+            }
+            // A menu must show its choice, not only its arrow: at least four letters wide.
+            for (const e of output.querySelectorAll('.widget-dropdown select')) {
+              const w = e.getBoundingClientRect().width;
+              const em = parseFloat(getComputedStyle(e).fontSize);
+              if (w > 0 && w < 4 * em) {
+                const box = e.closest('.widget-dropdown');
+                const name = (box.querySelector('.widget-label') || {}).textContent || '?';
+                bad.add(`output ${i}: the menu ${name} is only ${Math.round(w)} px wide`);
               }
             }
           });
