@@ -11,8 +11,10 @@ For each notebook (one slides server, one page):
    ``clientHeight``; the course's template lets such a slide scroll) nor
    wider (``scrollWidth`` > ``clientWidth``: cut off at the right), and it
    must not reach below the bottom of the presentation area;
-3. no slide shows a solution (a cell tagged ``solution``), nor the text of
-   a speaker note (a cell tagged ``slides-notes``) outside reveal's notes;
+3. printed output wraps between words, never inside a number or a word
+   (JupyterLab's ``word-break: break-all``); no slide shows a solution (a
+   cell tagged ``solution``), nor the text of a speaker note (a cell tagged
+   ``slides-notes``) outside reveal's notes;
 4. the text on every slide is large enough for a room (:data:`MIN_TEXT`):
    prose, slider labels, readouts and the text with a figure (its description)
    at least 16 px on the screen at 1280×720, printed tables and code at least
@@ -130,9 +132,13 @@ _MEASURE = r"""
     onFigures.push(parseFloat(m[1]) * shown);
   }
   text['text on a figure'] = onFigures.length ? Math.min(...onFigures) : null;
+  // Printed lines that wrap may break anywhere, inside "10¹²" or a word, under break-all.
+  const cutting = [...s.querySelectorAll('.jp-OutputArea-output pre')]
+    .filter((e) => visible(e) && getComputedStyle(e).wordBreak === 'break-all').length;
   return {
     text,
     untagged,
+    cutting,
     indices: Reveal.getIndices(),
     number: number ? number.textContent.replace(/\s+/g, '') : '',
     down: s.scrollHeight - s.clientHeight,
@@ -246,6 +252,8 @@ def _check_fit(page, server, notebook: Path) -> list[str]:
             for kind, size in m["text"].items():
                 if size is not None and size < MIN_TEXT[kind] * k - 0.05:
                     faults.append(f"{kind} at {size:.1f} px (at least {MIN_TEXT[kind] * k:g})")
+            if m["cutting"]:
+                faults.append("printed output that would wrap inside a number or a word")
             if m["untagged"]:
                 faults.append(f"{m['untagged']} figure(s) whose text size the page cannot tell")
             if m["solutions"]:
