@@ -338,3 +338,28 @@ def test_app_view_takes_the_projector_setting(setting, browser):
     finally:
         page.close(run_before_unload=False)
         servers.stop_voila(server)
+
+
+def test_app_view_shows_no_exercise_it_cannot_run(browser):
+    """The text after a demo is shown up to the next section or exercise: an exercise
+    needs its code cell, which the app view leaves out (04 has one after a question)."""
+    server = _start(PROJECTOR_NOTEBOOK)
+    page = browser.context.new_page()
+    try:
+        page.set_default_timeout(LOAD_TIMEOUT * 1000)
+        page.goto(server.url)
+        page.wait_for_function(
+            "() => document.querySelector('#rendered_cells .widget-slider .noUi-handle')"
+            " && !document.querySelector('#course-busy')",
+            polling=200,
+        )
+        page.wait_for_timeout(1000)
+        shown = page.evaluate(
+            "() => [...document.querySelectorAll('.course-app-note')]"
+            ".filter((e) => e.getClientRects().length).map((e) => e.innerText)"
+        )
+    finally:
+        page.close(run_before_unload=False)
+        servers.stop_voila(server)
+    assert shown, "no text shown with the demos"
+    assert not [t for t in shown if "Exercise" in t], shown
