@@ -113,7 +113,7 @@ def answer_first(*answers):
         return
     with capture_output() as captured:
         yield
-    if any(isinstance(w, Feedback) for w in waiting):
+    if any(isinstance(w, Feedback) or not hasattr(w, "when_revealed") for w in waiting):
         display(held_back(waiting))
     else:
         display(_HeldOutput(captured, waiting))

@@ -600,6 +600,7 @@ class PredictFirst:
         self.why = why
         self.revealed = False
         self._when_revealed = []  # callables, run once the answer is revealed
+        self._lock = threading.Lock()
         if choices is None:
             self.guess = widgets.Text(
                 value="",
@@ -677,19 +678,22 @@ class PredictFirst:
             f'<span style="color:{colour};font-weight:bold" aria-hidden="true">{symbol}</span> '
             f"{body}"
         )
-        self.revealed = True
+        with self._lock:  # a widget message may come on a thread of its own
+            self.revealed = True
+            callbacks, self._when_revealed = self._when_revealed, []
         self.guess.disabled = True
         self.button.disabled = True
-        for callback in self._when_revealed:
+        for callback in callbacks:
             callback()
         return self.feedback.value
 
     def when_revealed(self, callback):
         """Call ``callback()`` once the answer is revealed (at once if it is already)."""
-        if self.revealed:
-            callback()
-        else:
-            self._when_revealed.append(callback)
+        with self._lock:
+            if not self.revealed:
+                self._when_revealed.append(callback)
+                return
+        callback()
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.widget._repr_mimebundle_(**kwargs)

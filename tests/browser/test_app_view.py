@@ -363,3 +363,5 @@ def test_app_view_shows_no_exercise_it_cannot_run(browser):
         servers.stop_voila(server)
     assert shown, "no text shown with the demos"
     assert not [t for t in shown if "Exercise" in t], shown
+    # The text between two demos (a held answer, then δ flowing back) leads into the second.
+    assert [t for t in shown if "Things to try" in t and "Move w5 to 0" in t], shown
